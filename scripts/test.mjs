@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// The one test command: builds, runs every test file under dist/test with node:test, and ends
+// with the line "N passed, N failed, N skipped". Arguments filter test files by substring
+// (`npm test -- registry`). SIGNET_TEST_CONCURRENCY sets how many files run at once.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, statSync, mkdtempSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { tmpdir } from 'node:os';
+
+const root = new URL('..', import.meta.url).pathname;
+const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) {
+  console.log('the TypeScript build failed');
+  console.log('0 passed, 1 failed, 0 skipped');
+  process.exit(1);
+}
+
+function findTests(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...findTests(p));
+    else if (name.endsWith('.test.js')) out.push(p);
+  }
+  return out;
+}
+const filters = process.argv.slice(2);
+const files = findTests(join(root, 'dist', 'test'))
+  .filter((f) => filters.length === 0 || filters.some((x) => relative(root, f).includes(x)))
+  .sort();
+
+const summaryDir = mkdtempSync(join(tmpdir(), 'signet-test-'));
+const summaryFile = join(summaryDir, 'summary.txt');
+const concurrency = process.env.SIGNET_TEST_CONCURRENCY ?? '2';
+const run = spawnSync(process.execPath, [
+  '--test', `--test-concurrency=${concurrency}`,
+  '--test-reporter=spec', '--test-reporter-destination=stdout',
+  `--test-reporter=${join(root, 'scripts', 'summary-reporter.mjs')}`, `--test-reporter-destination=${summaryFile}`,
+  ...files,
+], { cwd: root, stdio: 'inherit', env: { ...process.env, SIGNET_REPO_ROOT: root } });
+
+let summary = '';
+try { summary = readFileSync(summaryFile, 'utf8').trim(); } catch { /* runner died before reporting */ }
+rmSync(summaryDir, { recursive: true, force: true });
+if (files.length === 0) summary = 'no test files matched\n0 passed, 0 failed, 0 skipped';
+console.log('');
+console.log(summary || '0 passed, 1 failed, 0 skipped');
+process.exit(run.status === 0 && files.length > 0 ? 0 : 1);
