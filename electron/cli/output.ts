@@ -1,0 +1,59 @@
+import type { VerifyResult } from '../engine/verify.js';
+import type { SignResult } from '../engine/sign.js';
+import type { InspectResult } from '../engine/inspect.js';
+import { shortFingerprint } from '../engine/cosign/verdict.js';
+
+const WORD: Record<VerifyResult['verdict'], string> = {
+  verified: 'VERIFIED',
+  'unknown-key': 'UNKNOWN KEY',
+  invalid: 'INVALID',
+  revoked: 'REVOKED',
+  unsigned: 'UNSIGNED',
+  error: 'NOT CHECKED',
+};
+
+export function shortDigest(d: string | undefined): string {
+  return d ? `${d.slice(0, 19)}…` : '-';
+}
+
+/** Human output of one verify result; reasons are shown when asked or when it is not verified. */
+export function formatVerify(r: VerifyResult, detailed: boolean): string {
+  const lines = [`${WORD[r.verdict].padEnd(11)} ${r.image}${r.digest && !r.image.includes('@') ? `@${shortDigest(r.digest)}` : ''}  ${r.message}`];
+  if (detailed || r.verdict !== 'verified') {
+    r.signatures.forEach((s, i) => {
+      const who = s.keyName ? `${s.keyName} (${shortFingerprint(s.keyFingerprint ?? '')})` : 'no trusted key';
+      lines.push(`    signature ${i + 1}: ${s.status} — ${who}`);
+      for (const reason of s.reasons) lines.push(`      - ${reason}`);
+    });
+  }
+  return lines.join('\n');
+}
+
+export function formatSign(r: SignResult): string {
+  const lines = [`Signed ${r.image}`, `  identity  ${r.identity}`];
+  for (const s of r.signatures) {
+    lines.push(`  ${s.digest}${s.platform ? ` (${s.platform})` : ''}`);
+    lines.push(`    stored at ${s.location}${s.alreadyPresent ? ' (this signature was already there)' : ''}${s.attempts > 1 ? ` after ${s.attempts} attempts (another signer wrote at the same time)` : ''}`);
+    lines.push(`    read back: ${s.readBack.message}`);
+  }
+  return lines.join('\n');
+}
+
+export function formatInspect(r: InspectResult): string {
+  const lines = [
+    `Image       ${r.image}`,
+    `Digest      ${r.digest}`,
+    `Media type  ${r.mediaType}`,
+    `Size        ${r.size} bytes`,
+  ];
+  if (r.layers !== undefined) lines.push(`Layers      ${r.layers}`);
+  if (r.platforms.length > 0) {
+    lines.push('Platforms');
+    for (const p of r.platforms) lines.push(`  ${p.platform.padEnd(16)} ${p.digest}`);
+  }
+  lines.push(`Signatures  ${r.signatures.length} at tag ${r.signatureTag}`);
+  r.signatures.forEach((s, i) => {
+    lines.push(`  ${i + 1}. identity ${s.identity ?? '?'}${s.creator ? `, by ${s.creator}` : ''}${s.timestamp ? `, ${new Date(s.timestamp * 1000).toISOString()}` : ''}`);
+  });
+  return lines.join('\n');
+}

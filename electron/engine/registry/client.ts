@@ -1,0 +1,360 @@
+import { SignetError } from '../errors.js';
+import { DigestVerifier, sha256Digest, verifyBytes, isDigest, type Digest } from '../content/digest.js';
+import { MANIFEST_ACCEPT } from '../content/media-types.js';
+import { formatReference, manifestSelector, type Reference } from '../content/reference.js';
+import { Auth, repositoryScope } from './auth.js';
+import { resolveCredential, type Credential } from './credentials.js';
+import { Transport, asSignetError, discard, header, networkError, readBounded, withRetries, type Response, type RetryOptions } from './http.js';
+import { isRetryableStatus, retryableStatus, statusError } from './status-error.js';
+
+/**
+ * The Distribution API v2 client: manifests, blobs, tags. Every byte that comes back named by a
+ * digest is checked against it before it is returned. One instance is meant to serve thousands
+ * of concurrent calls: connections are pooled per origin, credentials are resolved once per
+ * registry and bearer tokens are cached per scope (see auth.ts).
+ */
+export interface RepoRef {
+  registry: string;
+  repository: string;
+}
+
+export interface ManifestResult {
+  digest: Digest;
+  mediaType: string;
+  bytes: Uint8Array;
+}
+
+export interface RegistryClientOptions {
+  credentials?: (registry: string) => Promise<Credential | null>;
+  allowHttp?: string[];
+  debug?: (msg: string) => void;
+  maxRetries?: number;
+  retryBaseMs?: number;
+  timeoutMs?: number;
+  connections?: number;
+}
+
+const MAX_MANIFEST = 4 << 20; // what distribution itself accepts
+const MAX_BLOB_IN_MEMORY = 16 << 20;
+const MAX_TAG_PAGE = 32 << 20;
+const MAX_TAG_PAGES = 100_000;
+
+interface Exchange {
+  repo: RepoRef;
+  method: string;
+  url: URL;
+  push?: boolean;
+  headers?: Record<string, string>;
+  body?: Uint8Array;
+  /** For messages: "the manifest r/x:v1". */
+  what: string;
+}
+
+export class RegistryClient {
+  private readonly transport: Transport;
+  private readonly auth: Auth;
+  private readonly retry: RetryOptions;
+  private readonly bases = new Map<string, string>();
+
+  constructor(opts: RegistryClientOptions = {}) {
+    this.transport = new Transport({
+      ...(opts.allowHttp ? { allowHttp: opts.allowHttp } : {}),
+      ...(opts.debug ? { debug: opts.debug } : {}),
+      ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+      ...(opts.connections !== undefined ? { connections: opts.connections } : {}),
+    });
+    this.retry = { maxRetries: opts.maxRetries ?? 4, baseMs: opts.retryBaseMs ?? 200, debug: opts.debug };
+    this.auth = new Auth({
+      transport: this.transport,
+      credentials: opts.credentials ?? ((r) => resolveCredential(r)),
+      retry: this.retry,
+      debug: opts.debug,
+    });
+  }
+
+  async getManifest(ref: Reference): Promise<ManifestResult> {
+    const m = await this.getManifestIfExists(ref);
+    if (m === null) throw new SignetError('MANIFEST_UNKNOWN', `The manifest ${formatReference(ref)} was not found in the registry.`, { reference: formatReference(ref) });
+    return m;
+  }
+
+  async getManifestIfExists(ref: Reference): Promise<ManifestResult | null> {
+    const what = `the manifest ${formatReference(ref)}`;
+    return this.request({ repo: ref, method: 'GET', url: this.url(ref, `manifests/${manifestSelector(ref)}`), headers: { accept: MANIFEST_ACCEPT }, what }, async (res) => {
+      if (res.status === 404) return discard(res.body).then(() => null);
+      if (res.status !== 200) throw await statusError(res, ref.registry);
+      const bytes = await readBounded(res, MAX_MANIFEST, () => new SignetError('MANIFEST_INVALID', `${cap(what)} is larger than 4 MiB, the most a registry may serve.`));
+      const digest = checkManifestDigest(bytes, ref, header(res.headers, 'docker-content-digest'), what);
+      return { digest, mediaType: manifestMediaType(res, bytes), bytes };
+    });
+  }
+
+  async headManifest(ref: Reference): Promise<{ digest: Digest; mediaType: string; size: number } | null> {
+    const what = `the manifest ${formatReference(ref)}`;
+    const head = await this.request({ repo: ref, method: 'HEAD', url: this.url(ref, `manifests/${manifestSelector(ref)}`), headers: { accept: MANIFEST_ACCEPT }, what }, async (res) => {
+      await discard(res.body);
+      if (res.status === 404) return null;
+      if (res.status !== 200) throw await statusError(res, ref.registry);
+      const digest = header(res.headers, 'docker-content-digest');
+      const size = Number(header(res.headers, 'content-length') ?? NaN);
+      if (!isDigest(digest) || !Number.isSafeInteger(size)) return 'incomplete' as const;
+      if (ref.digest !== undefined && digest !== ref.digest) throw mismatch(what, ref.digest, digest, 'the registry names it');
+      return { digest, mediaType: contentType(res) ?? '', size };
+    });
+    if (head !== 'incomplete') return head;
+    // Some registries omit Docker-Content-Digest on HEAD: fetch and hash instead.
+    const m = await this.getManifestIfExists(ref);
+    return m === null ? null : { digest: m.digest, mediaType: m.mediaType, size: m.bytes.length };
+  }
+
+  async putManifest(ref: Reference, bytes: Uint8Array, mediaType: string): Promise<Digest> {
+    const digest = sha256Digest(bytes);
+    const what = `the manifest ${formatReference(ref)}`;
+    if (ref.digest !== undefined && ref.digest !== digest) throw mismatch(`${what} to push`, ref.digest, digest);
+    // A tag, when given, is where it goes; otherwise it is pushed by digest.
+    const selector = ref.tag ?? digest;
+    await this.request({ repo: ref, method: 'PUT', url: this.url(ref, `manifests/${selector}`), push: true, headers: { 'content-type': mediaType }, body: bytes, what }, async (res) => {
+      if (res.status < 200 || res.status > 299) throw await statusError(res, ref.registry);
+      await discard(res.body);
+      const said = header(res.headers, 'docker-content-digest');
+      if (said !== undefined && said.startsWith('sha256:') && said !== digest) throw mismatch(`${what} just pushed`, digest, said, 'the registry names it');
+    });
+    return digest;
+  }
+
+  async getBlob(repo: RepoRef, digest: Digest, maxBytes = MAX_BLOB_IN_MEMORY): Promise<Uint8Array> {
+    const what = blobWhat(repo, digest);
+    return this.request({ repo, method: 'GET', url: this.url(repo, `blobs/${digest}`), what }, async (res) => {
+      if (res.status === 404) throw await blobUnknown(res, what);
+      if (res.status !== 200) throw await statusError(res, repo.registry);
+      const bytes = await readBounded(res, maxBytes, () => new SignetError('SIZE_MISMATCH', `${cap(what)} is larger than ${maxBytes} bytes, the most read into memory for it.`, { digest }));
+      verifyBytes(bytes, digest, what);
+      return bytes;
+    });
+  }
+
+  async blobStream(repo: RepoRef, digest: Digest, size?: number): Promise<NodeJS.ReadableStream> {
+    const what = blobWhat(repo, digest);
+    const res = await this.request({ repo, method: 'GET', url: this.url(repo, `blobs/${digest}`), what }, async (r) => {
+      if (r.status === 404) throw await blobUnknown(r, what);
+      if (r.status !== 200) throw await statusError(r, repo.registry);
+      return r;
+    });
+    const declared = header(res.headers, 'content-length');
+    if (size !== undefined && declared !== undefined && Number(declared) !== size) {
+      res.body.destroy();
+      throw new SignetError('SIZE_MISMATCH', `${cap(what)} is ${declared} bytes according to the registry, but its descriptor declares ${size}.`, { digest });
+    }
+    // Consumers see the data only through the verifier, which fails the stream on a short or wrong body.
+    const verifier = new DigestVerifier(digest, what, size);
+    res.body.on('error', (e) => verifier.destroy(asSignetError(networkError(e, 'GET', res.url, this.transport.timeoutMs)) as Error));
+    verifier.on('close', () => {
+      if (!res.body.readableEnded) res.body.destroy();
+    });
+    res.body.pipe(verifier);
+    return verifier;
+  }
+
+  hasBlob(repo: RepoRef, digest: Digest): Promise<boolean> {
+    return this.blobExists(repo, digest, false);
+  }
+
+  async uploadBlob(repo: RepoRef, digest: Digest, data: Uint8Array): Promise<void> {
+    const what = blobWhat(repo, digest);
+    verifyBytes(data, digest, `${what} to upload`);
+    // Push scope for the existence check too, so an upload needs one token, not two.
+    if (await this.blobExists(repo, digest, true)) return;
+    // POST and PUT retry together: after a failed PUT the upload session may be gone.
+    await withRetries(this.retry, async () => {
+      const post = await this.once({ repo, method: 'POST', url: this.url(repo, 'blobs/uploads/'), push: true, what });
+      if (post.status !== 202) throw await statusError(post, repo.registry);
+      await discard(post.body);
+      const location = header(post.headers, 'location');
+      if (location === undefined) throw new SignetError('REGISTRY_ERROR', `The registry ${repo.registry} started an upload for ${what} but sent no Location for it.`);
+      const target = new URL(location, post.url);
+      this.transport.checkScheme(target, `The upload location given by ${repo.registry}`);
+      // Append rather than rewrite the query: Location often carries opaque upload state.
+      target.search = `${target.search === '' ? '?' : `${target.search}&`}digest=${encodeURIComponent(digest)}`;
+      const put = await this.once({ repo, method: 'PUT', url: target, push: true, headers: { 'content-type': 'application/octet-stream' }, body: data, what });
+      if (put.status < 200 || put.status > 299) throw await statusError(put, repo.registry);
+      await discard(put.body);
+    });
+  }
+
+  async listTags(repo: RepoRef): Promise<string[]> {
+    const tags: string[] = [];
+    const seen = new Set<string>();
+    let url: URL | undefined = this.url(repo, 'tags/list?n=1000');
+    const what = `the tags of ${repo.registry}/${repo.repository}`;
+    while (url !== undefined && seen.size < MAX_TAG_PAGES && !seen.has(url.href)) {
+      seen.add(url.href);
+      const page: { tags: string[]; next: URL | undefined } = await this.request({ repo, method: 'GET', url, what }, async (res) => {
+        // A repository nobody pushed to yet has no tags; that is not an error for our callers.
+        if (res.status === 404) return discard(res.body).then(() => ({ tags: [], next: undefined }));
+        if (res.status !== 200) throw await statusError(res, repo.registry);
+        const bytes = await readBounded(res, MAX_TAG_PAGE, () => new SignetError('REGISTRY_ERROR', `A page of ${what} is larger than 32 MiB.`));
+        const next = nextLink(header(res.headers, 'link'), res.url);
+        return { tags: parseTagList(bytes, what), next };
+      });
+      tags.push(...page.tags);
+      url = page.next;
+    }
+    return tags;
+  }
+
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private origin(registry: string): string {
+    let base = this.bases.get(registry);
+    if (base === undefined) {
+      base = this.transport.registryBase(registry).origin;
+      this.bases.set(registry, base);
+    }
+    return base;
+  }
+
+  private url(repo: RepoRef, suffix: string): URL {
+    return new URL(`${this.origin(repo.registry)}/v2/${repo.repository}/${suffix}`);
+  }
+
+  private async blobExists(repo: RepoRef, digest: Digest, push: boolean): Promise<boolean> {
+    return this.request({ repo, method: 'HEAD', url: this.url(repo, `blobs/${digest}`), push, what: blobWhat(repo, digest) }, async (res) => {
+      await discard(res.body);
+      if (res.status === 200) return true;
+      if (res.status === 404) return false;
+      throw await statusError(res, repo.registry);
+    });
+  }
+
+  /** One exchange with retries; `handle` must consume or destroy the body on every path. */
+  private request<T>(x: Exchange, handle: (res: Response) => Promise<T>): Promise<T> {
+    return withRetries(this.retry, async () => {
+      const res = await this.once(x);
+      try {
+        return await handle(res);
+      } catch (e) {
+        if (!res.body.destroyed && !res.body.readableEnded) res.body.destroy();
+        throw e;
+      }
+    });
+  }
+
+  /**
+   * One attempt, authenticating as the registry asks: anonymous or with what we learned before;
+   * on a 401 from the registry itself, learn from its challenge and try once more.
+   */
+  private async once(x: Exchange): Promise<Response> {
+    const registry = x.repo.registry;
+    const scope = repositoryScope(x.repo.repository, x.push === true);
+    const authOrigin = this.origin(registry);
+    for (let round = 0; ; round++) {
+      const authorization = await this.auth.authorization(registry, scope);
+      const res = await this.transport.send({
+        method: x.method,
+        url: x.url,
+        ...(x.headers ? { headers: x.headers } : {}),
+        ...(x.body ? { body: x.body } : {}),
+        ...(authorization !== undefined ? { authorization } : {}),
+        authOrigin,
+      });
+      if (res.status === 401 && res.url.origin === authOrigin) {
+        const challenge = header(res.headers, 'www-authenticate');
+        await discard(res.body);
+        if (round >= 1) throw await this.auth.failure(registry, scope, challenge, x.what);
+        await this.auth.onUnauthorized(registry, scope, challenge, authorization);
+        continue;
+      }
+      if (res.status === 403) throw await statusError(res, registry, 'AUTH_DENIED');
+      if (isRetryableStatus(res.status)) throw await retryableStatus(res, registry);
+      return res;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function blobWhat(repo: RepoRef, digest: Digest): string {
+  return `the blob ${digest} in ${repo.registry}/${repo.repository}`;
+}
+
+async function blobUnknown(res: Response, what: string): Promise<SignetError> {
+  await discard(res.body);
+  return new SignetError('BLOB_UNKNOWN', `${cap(what)} was not found in the registry.`);
+}
+
+function mismatch(what: string, expected: string, actual: string, source = 'the bytes received hash to'): SignetError {
+  const how = source === 'the registry names it' ? `but the registry names it ${actual}` : `but ${source} ${actual}`;
+  return new SignetError('DIGEST_MISMATCH', `${cap(what)} does not match its digest: expected ${expected}, ${how}.`, { expected, actual });
+}
+
+/**
+ * The digest of fetched manifest bytes. Pinned by digest: the bytes must hash to it. By tag:
+ * the registry's Docker-Content-Digest, when given, must agree with the bytes.
+ */
+function checkManifestDigest(bytes: Uint8Array, ref: Reference, said: string | undefined, what: string): Digest {
+  const actual = sha256Digest(bytes);
+  if (ref.digest !== undefined) {
+    if (actual !== ref.digest) throw mismatch(what, ref.digest, actual);
+  } else if (said !== undefined && said.startsWith('sha256:') && said !== actual) {
+    throw new SignetError('DIGEST_MISMATCH', `${cap(what)} does not match the digest the registry gave for it: the registry said ${said}, but the bytes received hash to ${actual}.`, { expected: said, actual });
+  }
+  return actual;
+}
+
+function contentType(res: Response): string | undefined {
+  const v = header(res.headers, 'content-type');
+  return v === undefined ? undefined : (v.split(';')[0] as string).trim();
+}
+
+/** Content-Type, or the manifest's own mediaType when the registry sent a generic type. */
+function manifestMediaType(res: Response, bytes: Uint8Array): string {
+  const ct = contentType(res);
+  if (ct !== undefined && ct !== '' && ct !== 'application/json' && ct !== 'text/plain' && ct !== 'application/octet-stream') return ct;
+  try {
+    const mt = (JSON.parse(Buffer.from(bytes).toString('utf8')) as { mediaType?: unknown })?.mediaType;
+    if (typeof mt === 'string') return mt;
+  } catch {
+    /* parseManifest reports malformed JSON properly later */
+  }
+  return ct ?? '';
+}
+
+function parseTagList(bytes: Uint8Array, what: string): string[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    throw new SignetError('REGISTRY_ERROR', `The registry's answer for ${what} is not JSON.`);
+  }
+  const tags = (json as { tags?: unknown })?.tags;
+  if (tags === null || tags === undefined) return []; // distribution sends "tags": null for an empty repository
+  if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string')) throw new SignetError('REGISTRY_ERROR', `The registry's answer for ${what} has a "tags" field that is not a list of strings.`);
+  return tags as string[];
+}
+
+/** The rel="next" target of an RFC 8288 Link header, resolved against the page's URL. */
+export function nextLink(link: string | undefined, base: URL): URL | undefined {
+  if (link === undefined) return undefined;
+  const re = /<([^>]*)>([^,<]*)/g;
+  for (let m = re.exec(link); m !== null; m = re.exec(link)) {
+    const rel = /;\s*rel\s*=\s*(?:"([^"]*)"|([^\s;,]+))/i.exec(m[2] ?? '');
+    const rels = (rel?.[1] ?? rel?.[2] ?? '').toLowerCase().split(/\s+/);
+    if (rels.includes('next')) {
+      try {
+        return new URL(m[1] as string, base);
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+

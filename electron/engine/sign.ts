@@ -1,0 +1,110 @@
+import pLimit from 'p-limit';
+import { SignetError } from './errors.js';
+import type { Digest } from './content/digest.js';
+import { formatReference, repositoryName, withDigest, type Reference } from './content/reference.js';
+import { parseManifest, platformString } from './content/manifest.js';
+import type { RegistryClient } from './registry/client.js';
+import type { Signer } from './keys/signer.js';
+import { buildPayload } from './cosign/payload.js';
+import { newSignatureLayer, signatureTag } from './cosign/signature-manifest.js';
+import type { SignatureStore } from './cosign/signature-store.js';
+import { RegistrySignatureStore } from './cosign/registry-signature-store.js';
+import { KEY_HINT_ANNOTATION, type TrustedKey } from './cosign/verdict.js';
+import { verifyDigest, type VerifyResult } from './verify.js';
+
+export const CREATOR = 'Signet 0.1.0';
+
+export interface SignOptions {
+  /** `-a k=v`: written into the payload's `optional`. */
+  annotations?: Record<string, string>;
+  /** Sign every platform manifest of an index too (default true, as podman checks those). */
+  recursive?: boolean;
+  /** Name shown for the key in the read-back verdict. */
+  keyName?: string;
+  onProgress?: (message: string) => void;
+}
+
+export interface SignedTarget {
+  digest: Digest;
+  mediaType: string;
+  platform?: string;
+  location: string;
+  attempts: number;
+  alreadyPresent: boolean;
+  /** The verdict read back from the registry after writing. */
+  readBack: VerifyResult;
+}
+
+export interface SignResult {
+  image: string;
+  digest: Digest;
+  mediaType: string;
+  identity: string;
+  signatures: SignedTarget[];
+}
+
+/** What will be signed, so a person (or --dry-run) can review it before anything is written. */
+export interface SignPlan {
+  image: string;
+  identity: string;
+  digest: Digest;
+  mediaType: string;
+  targets: Array<{ digest: Digest; mediaType: string; platform?: string }>;
+}
+
+/**
+ * The identity written into the payload: with the tag when the user named one (as skopeo and
+ * podman write it, and containers/image's default matchRepoDigestOrExact requires), else the
+ * repository alone (as cosign writes it).
+ */
+export function signingIdentity(ref: Reference): string {
+  return ref.tag !== undefined ? `${repositoryName(ref)}:${ref.tag}` : repositoryName(ref);
+}
+
+export async function planRegistrySigning(client: RegistryClient, ref: Reference, recursive = true): Promise<SignPlan> {
+  const top = await client.getManifest(ref);
+  const manifest = parseManifest(top.bytes, top.mediaType);
+  const targets: SignPlan['targets'] = [{ digest: top.digest, mediaType: top.mediaType }];
+  if (manifest.kind === 'index' && recursive) {
+    for (const d of manifest.manifests) {
+      targets.push({ digest: d.digest, mediaType: d.mediaType, ...(d.platform ? { platform: platformString(d.platform) } : {}) });
+    }
+  }
+  return { image: formatReference(ref), identity: signingIdentity(ref), digest: top.digest, mediaType: top.mediaType, targets };
+}
+
+export async function signPlan(client: RegistryClient, ref: Reference, plan: SignPlan, signer: Signer, opts: SignOptions = {}): Promise<SignResult> {
+  const store = new RegistrySignatureStore(client, { registry: ref.registry, repository: ref.repository });
+  const key: TrustedKey = { name: opts.keyName ?? 'this key', publicKey: signer.publicKey };
+  const limit = pLimit(4);
+  const signatures = await Promise.all(plan.targets.map((t) => limit(async (): Promise<SignedTarget> => {
+    opts.onProgress?.(`signing ${t.digest}${t.platform ? ` (${t.platform})` : ''}`);
+    const payload = buildPayload({
+      dockerReference: plan.identity,
+      manifestDigest: t.digest,
+      ...(opts.annotations && Object.keys(opts.annotations).length > 0 ? { annotations: opts.annotations } : {}),
+      creator: CREATOR,
+      timestamp: Math.floor(Date.now() / 1000),
+    });
+    const signature = await signer.sign(payload);
+    const layer = newSignatureLayer(payload, signature, { [KEY_HINT_ANNOTATION]: signer.publicKey.fingerprint });
+    const appended = await store.append(t.digest, payload, layer);
+    const readBack = await readBackVerdict(store, withDigest(ref, t.digest), t.digest, key, opts.annotations);
+    return { digest: t.digest, mediaType: t.mediaType, ...(t.platform ? { platform: t.platform } : {}), location: appended.location, attempts: appended.attempts, alreadyPresent: appended.alreadyPresent, readBack };
+  })));
+  return { image: plan.image, digest: plan.digest, mediaType: plan.mediaType, identity: plan.identity, signatures };
+}
+
+async function readBackVerdict(store: SignatureStore, ref: Reference, digest: Digest, key: TrustedKey, annotations?: Record<string, string>): Promise<VerifyResult> {
+  const repo = repositoryName(ref);
+  const result = await verifyDigest(formatReference(ref), repo, digest, store, { keys: [key], ...(annotations ? { requiredAnnotations: annotations } : {}) }, `${repo}:${signatureTag(digest)}`);
+  if (result.verdict !== 'verified') {
+    throw new SignetError('SIGN_RACE_LOST', `The signature was written, but reading it back gave "${result.message}" instead of verified.`, { digest });
+  }
+  return result;
+}
+
+export async function signRegistryImage(client: RegistryClient, ref: Reference, signer: Signer, opts: SignOptions = {}): Promise<SignResult> {
+  const plan = await planRegistrySigning(client, ref, opts.recursive ?? true);
+  return signPlan(client, ref, plan, signer, opts);
+}

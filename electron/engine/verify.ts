@@ -1,0 +1,93 @@
+import pLimit from 'p-limit';
+import { describeError, isSignetError } from './errors.js';
+import type { Digest } from './content/digest.js';
+import { formatReference, repositoryName, type Reference } from './content/reference.js';
+import type { RegistryClient, RepoRef } from './registry/client.js';
+import { RegistrySignatureStore } from './cosign/registry-signature-store.js';
+import { signatureTag } from './cosign/signature-manifest.js';
+import type { SignatureStore } from './cosign/signature-store.js';
+import { decideVerdict, evaluateSignature, type SignatureReport, type Verdict, type VerifyPolicy } from './cosign/verdict.js';
+
+/** What `signet verify --json` prints per image (one object per line). */
+export interface VerifyResult {
+  image: string;
+  digest?: Digest;
+  verdict: Verdict;
+  message: string;
+  signers: string[];
+  signatures: SignatureReport[];
+}
+
+export interface VerifyProgress {
+  done: number;
+  total: number;
+}
+
+/** Verifies one image digest against the signatures in `store`. Never throws: failures are verdicts. */
+export async function verifyDigest(image: string, repository: string, digest: Digest, store: SignatureStore, policy: VerifyPolicy, where: string): Promise<VerifyResult> {
+  try {
+    const read = await store.read(digest);
+    const reports = read.signatures.map((s) => evaluateSignature({ repository, digest }, s, policy));
+    const v = decideVerdict(read.found, reports, where);
+    return { image, digest, verdict: v.verdict, message: v.message, signers: v.signers, signatures: v.signatures };
+  } catch (e) {
+    return couldNotCheck(image, e, digest);
+  }
+}
+
+export function couldNotCheck(image: string, e: unknown, digest?: Digest): VerifyResult {
+  if (!isSignetError(e)) throw e; // a programming error must surface, not hide as a verdict
+  return { image, ...(digest ? { digest } : {}), verdict: 'error', message: `could not check: ${describeError(e)}`, signers: [], signatures: [] };
+}
+
+/** Below this many images in one repository, a tag listing costs more than it saves. */
+const LIST_TAGS_THRESHOLD = 4;
+
+/**
+ * Verifies many registry images concurrently. Per repository with several images, one tag
+ * listing tells which digests have a `.sig` tag, so unsigned images need one request, not two.
+ * Results come back in input order.
+ */
+export async function verifyRegistryImages(
+  client: RegistryClient,
+  refs: readonly Reference[],
+  policy: VerifyPolicy,
+  opts: { concurrency?: number; onProgress?: (p: VerifyProgress) => void } = {},
+): Promise<VerifyResult[]> {
+  const limit = pLimit(opts.concurrency ?? 32);
+  const byRepo = new Map<string, { repo: RepoRef; count: number }>();
+  for (const r of refs) {
+    const key = repositoryName(r);
+    const entry = byRepo.get(key) ?? { repo: { registry: r.registry, repository: r.repository }, count: 0 };
+    entry.count += 1;
+    byRepo.set(key, entry);
+  }
+  const stores = new Map<string, Promise<RegistrySignatureStore>>();
+  for (const [key, { repo, count }] of byRepo) {
+    stores.set(key, limit(async () => {
+      if (count < LIST_TAGS_THRESHOLD) return new RegistrySignatureStore(client, repo);
+      try {
+        const tags = await client.listTags(repo);
+        return new RegistrySignatureStore(client, repo, { knownTags: new Set(tags.filter((t) => t.endsWith('.sig'))) });
+      } catch {
+        return new RegistrySignatureStore(client, repo); // listing is an optimisation; ask per image instead
+      }
+    }));
+  }
+  let done = 0;
+  return Promise.all(refs.map((ref) => limit(async () => {
+    const image = formatReference(ref);
+    const key = repositoryName(ref);
+    let result: VerifyResult;
+    try {
+      const store = await stores.get(key)!;
+      const manifest = await client.getManifest(ref);
+      result = await verifyDigest(image, key, manifest.digest, store, policy, `${key}:${signatureTag(manifest.digest)}`);
+    } catch (e) {
+      result = couldNotCheck(image, e);
+    }
+    done += 1;
+    opts.onProgress?.({ done, total: refs.length });
+    return result;
+  })));
+}
