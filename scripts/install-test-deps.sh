@@ -13,6 +13,7 @@ if ((${#missing[@]})); then
 fi
 # No Electron binary can be downloaded on every machine; the engine and web host do not need it.
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1
-# keytar is built from source against Node's own headers (no prebuilt download).
+# keytar is built from source against Node's own headers (no prebuilt or header download).
 export npm_config_build_from_source=true
+if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node.h ]; then export npm_config_nodedir=/usr; fi
 npm ci --no-audit --no-fund

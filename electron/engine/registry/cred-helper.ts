@@ -24,7 +24,14 @@ export function helperProgram(name: string): string {
 export function runCredentialHelper(name: string, serverUrl: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const program = helperProgram(name);
   return new Promise((resolve, reject) => {
-    const child = spawn(program, ['get'], { env, stdio: ['pipe', 'pipe', 'pipe'], timeout: TIMEOUT_MS });
+    const child = spawn(program, ['get'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Our own timer rather than spawn's `timeout`, which is left pending when the spawn fails.
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, TIMEOUT_MS);
+    timer.unref();
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let size = 0;
@@ -36,6 +43,7 @@ export function runCredentialHelper(name: string, serverUrl: string, env: NodeJS
       if (err.length < 16) err.push(b);
     });
     child.on('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
       const why = e.code === 'ENOENT' ? `${program} was not found on PATH` : `${program} could not be started (${e.code ?? e.message})`;
       reject(new SignetError('CREDENTIALS_ERROR', `${why}; it is named as a credential helper in your docker configuration.`, { helper: name }));
     });
@@ -43,6 +51,7 @@ export function runCredentialHelper(name: string, serverUrl: string, env: NodeJS
       /* a helper that exits without reading stdin is judged by its exit code */
     });
     child.on('close', (code, signal) => {
+      clearTimeout(timer);
       const stdout = Buffer.concat(out).toString('utf8');
       if (code === 0 && size <= MAX_OUTPUT) {
         resolve(stdout);
@@ -54,7 +63,7 @@ export function runCredentialHelper(name: string, serverUrl: string, env: NodeJS
         reject(new CredentialsNotFound(`${program}: credentials not found`));
         return;
       }
-      const how = signal !== null ? `was stopped by ${signal}` : size > MAX_OUTPUT ? 'printed too much output' : `exited with status ${code}`;
+      const how = timedOut ? `gave no answer within ${TIMEOUT_MS / 1000} s` : signal !== null ? `was stopped by ${signal}` : size > MAX_OUTPUT ? 'printed too much output' : `exited with status ${code}`;
       // stderr only (stdout may hold a secret), first line, trimmed: enough to say what went wrong.
       const firstLine = Buffer.concat(err).toString('utf8').split('\n').find((l) => l.trim() !== '')?.trim().replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
       reject(new SignetError('CREDENTIALS_ERROR', `The credential helper ${program} ${how} when asked for ${serverUrl}${firstLine ? `: ${firstLine}` : ''}.`, { helper: name }));

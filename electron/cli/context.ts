@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { Engine } from '../engine/engine.js';
+import { SignetError } from '../engine/errors.js';
+
+/** Where the CLI writes, and its environment: injected so tests can run commands in-process. */
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Exit codes: verify 0 = all verified, 1 = definitely not, 2 = could not check; 64 = usage (sysexits). */
+export const EXIT = { OK: 0, NOT_VERIFIED: 1, ERROR: 2, USAGE: 64 } as const;
+
+export interface GlobalOpts {
+  debug?: boolean;
+  allowHttp: string[];
+}
+
+/** What every command gets: output, the global flags, a way to set the exit code, and an engine. */
+export interface CliContext {
+  io: Io;
+  globals(): GlobalOpts;
+  setExit(code: number): void;
+  makeEngine(): Engine;
+}
+
+export function createContext(program: Command, io: Io, setExit: (code: number) => void): CliContext {
+  const globals = () => program.opts<GlobalOpts>();
+  return {
+    io,
+    globals,
+    setExit,
+    makeEngine: () => new Engine({
+      registry: {
+        allowHttp: globals().allowHttp,
+        ...(globals().debug ? { debug: (m: string) => io.err(`debug: ${m}`) } : {}),
+      },
+    }),
+  };
+}
+
+/** commander collector for repeatable options. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `-a key=value` pairs into an object; a pair without `=` is a usage error. */
+export function parseAnnotations(pairs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of pairs) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new SignetError('USAGE', `The annotation "${p}" is not key=value.`);
+    out[p.slice(0, eq)] = p.slice(eq + 1);
+  }
+  return out;
+}
