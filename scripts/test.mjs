@@ -2,7 +2,7 @@
 // The one test command: builds, runs every test file under dist/test with node:test, and ends
 // with the line "N passed, N failed, N skipped". Arguments filter test files by substring
 // (`npm test -- registry`). SIGNET_TEST_CONCURRENCY sets how many files run at once.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync, mkdtempSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -32,17 +32,31 @@ const files = findTests(join(root, 'dist', 'test'))
 const summaryDir = mkdtempSync(join(tmpdir(), 'signet-test-'));
 const summaryFile = join(summaryDir, 'summary.txt');
 const concurrency = process.env.SIGNET_TEST_CONCURRENCY ?? '2';
-const run = spawnSync(process.execPath, [
-  '--test', `--test-concurrency=${concurrency}`,
+// A hung test file (a server left listening, a pipe left open) must fail the run, not stall CI:
+// the whole run gets SIGNET_TEST_TIMEOUT_MIN minutes, each test 5, then its process group is killed.
+const limitMin = Number(process.env.SIGNET_TEST_TIMEOUT_MIN ?? 14);
+const child = spawn(process.execPath, [
+  '--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000',
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   `--test-reporter=${join(root, 'scripts', 'summary-reporter.mjs')}`, `--test-reporter-destination=${summaryFile}`,
   ...files,
-], { cwd: root, stdio: 'inherit', env: { ...process.env, SIGNET_REPO_ROOT: root } });
+], { cwd: root, stdio: 'inherit', detached: true, env: { ...process.env, SIGNET_REPO_ROOT: root } });
+let timedOut = false;
+const watchdog = setTimeout(() => {
+  timedOut = true;
+  console.log(`\nthe test run exceeded ${limitMin} minutes; stopping it`);
+  try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+}, limitMin * 60_000);
+process.on('SIGINT', () => { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } process.exit(130); });
+const status = await new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+clearTimeout(watchdog);
+const run = { status: timedOut ? 1 : status };
 
 let summary = '';
 try { summary = readFileSync(summaryFile, 'utf8').trim(); } catch { /* runner died before reporting */ }
 rmSync(summaryDir, { recursive: true, force: true });
 if (files.length === 0) summary = 'no test files matched\n0 passed, 0 failed, 0 skipped';
 console.log('');
+if (timedOut) summary = summary.replace(/(\d+) failed/, (_, n) => `${Number(n) + 1} failed`) || '0 passed, 1 failed, 0 skipped';
 console.log(summary || '0 passed, 1 failed, 0 skipped');
 process.exit(run.status === 0 && files.length > 0 ? 0 : 1);

@@ -7,7 +7,7 @@ import { signerFromPrivateKey, type Signer } from '../engine/keys/signer.js';
 import type { TrustedKey } from '../engine/cosign/verdict.js';
 import { readPassword } from './password.js';
 
-async function readKeyFile(path: string): Promise<string> {
+export async function readKeyFile(path: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (e) {

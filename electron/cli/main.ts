@@ -7,7 +7,12 @@ import { createContext, EXIT, collect, type Io } from './context.js';
 import { registerSign } from './commands/sign.js';
 import { registerVerify } from './commands/verify.js';
 import { registerInspect } from './commands/inspect.js';
+import { registerPush } from './commands/push.js';
+import { registerImages } from './commands/images.js';
 import { registerKeys } from './commands/keys.js';
+import { registerTrust } from './commands/trust.js';
+import { registerPolicy } from './commands/policy.js';
+import { registerLog } from './commands/log.js';
 
 export { EXIT };
 
@@ -23,7 +28,12 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerSign(program, ctx);
   registerVerify(program, ctx);
   registerInspect(program, ctx);
+  registerPush(program, ctx);
+  registerImages(program, ctx);
   registerKeys(program, ctx);
+  registerTrust(program, ctx);
+  registerPolicy(program, ctx);
+  registerLog(program, ctx);
   return program;
 }
 

@@ -1,4 +1,4 @@
-import { parseReference, type Reference } from './content/reference.js';
+import type { Reference } from './content/reference.js';
 import { RegistryClient, type RegistryClientOptions } from './registry/client.js';
 import type { Signer } from './keys/signer.js';
 import type { VerifyPolicy } from './cosign/verdict.js';
@@ -6,6 +6,9 @@ import { verifyRegistryImages, couldNotCheck, type VerifyProgress, type VerifyRe
 import { planRegistrySigning, signPlan, type SignOptions, type SignPlan, type SignResult } from './sign.js';
 import { inspectRegistryImage, type InspectResult } from './inspect.js';
 import { SignetError } from './errors.js';
+import { parseSource, type SourceSpec } from './sources/transport.js';
+import { inspectLayout, listImages, openSource, planLocalSigning, registryRefFor, signLayout, verifyLocal, type LocalOptions } from './local.js';
+import { pushImage, type PushOptions, type PushResult } from './push.js';
 
 export interface EngineOptions {
   registry?: RegistryClientOptions;
@@ -24,37 +27,75 @@ export class Engine {
     this.registry = new RegistryClient(options.registry);
   }
 
-  async verify(images: readonly string[], policy: VerifyPolicy, onProgress?: (p: VerifyProgress) => void): Promise<VerifyResult[]> {
+  /**
+   * Images may be registry references (the default) or local transports (`oci:DIR:NAME`,
+   * `docker-archive:FILE`, `docker-daemon:NAME`, see sources/transport.ts).
+   */
+  async verify(images: readonly string[], policy: VerifyPolicy, onProgress?: (p: VerifyProgress) => void, local: LocalOptions = {}): Promise<VerifyResult[]> {
     // A malformed reference is that image's error; the others are still checked.
-    const parsed: Array<Reference | SignetError> = images.map((i) => {
+    const parsed: Array<Reference | SourceSpec | SignetError> = images.map((i) => {
       try {
-        return parseReference(i);
+        const spec = parseSource(i);
+        return spec.kind === 'registry' ? spec.ref : spec;
       } catch (e) {
         if (e instanceof SignetError) return e;
         throw e;
       }
     });
-    const refs = parsed.filter((p): p is Reference => !(p instanceof SignetError));
+    const isSpec = (p: Reference | SourceSpec | SignetError): p is SourceSpec => !(p instanceof SignetError) && 'kind' in p;
+    const refs = parsed.filter((p): p is Reference => !(p instanceof SignetError) && !isSpec(p));
+    const total = images.length;
+    let localDone = 0;
     const results = await verifyRegistryImages(this.registry, refs, policy, {
       ...(this.options.concurrency ? { concurrency: this.options.concurrency } : {}),
-      ...(onProgress ? { onProgress } : {}),
+      ...(onProgress ? { onProgress: (p: VerifyProgress) => onProgress({ done: p.done + localDone, total }) } : {}),
     });
+    const localResults = new Map<number, VerifyResult>();
+    for (const [i, p] of parsed.entries()) {
+      if (!isSpec(p)) continue;
+      localResults.set(i, await verifyLocal(this.registry, p, policy, local));
+      localDone += 1;
+      onProgress?.({ done: results.length + localDone, total });
+    }
     let next = 0;
-    return parsed.map((p, i) => (p instanceof SignetError ? couldNotCheck(images[i]!, p) : results[next++]!));
+    return parsed.map((p, i) => (p instanceof SignetError ? couldNotCheck(images[i]!, p) : isSpec(p) ? localResults.get(i)! : results[next++]!));
   }
 
-  planSigning(image: string, recursive = true): Promise<SignPlan> {
-    return planRegistrySigning(this.registry, parseReference(image), recursive);
+  async planSigning(image: string, recursive = true, local: LocalOptions = {}): Promise<SignPlan> {
+    const spec = parseSource(image);
+    if (spec.kind === 'oci-layout') return (await planLocalSigning(spec, local, recursive)).plan;
+    return planRegistrySigning(this.registry, await registryRefFor(this.registry, spec), recursive);
   }
 
-  async sign(image: string, signer: Signer, opts: SignOptions = {}): Promise<SignResult> {
-    const ref = parseReference(image);
+  async sign(image: string, signer: Signer, opts: SignOptions & LocalOptions = {}): Promise<SignResult> {
+    const spec = parseSource(image);
+    if (spec.kind === 'oci-layout') return signLayout(spec, signer, opts);
+    const ref = await registryRefFor(this.registry, spec);
     const plan = await planRegistrySigning(this.registry, ref, opts.recursive ?? true);
     return signPlan(this.registry, ref, plan, signer, opts);
   }
 
-  inspect(image: string): Promise<InspectResult> {
-    return inspectRegistryImage(this.registry, parseReference(image));
+  async inspect(image: string): Promise<InspectResult> {
+    const spec = parseSource(image);
+    if (spec.kind === 'oci-layout') return inspectLayout(spec);
+    return inspectRegistryImage(this.registry, await registryRefFor(this.registry, spec));
+  }
+
+  /** Copies SOURCE (any transport) to the registry reference DEST; with opts.signer, signs what was pushed. */
+  async push(source: string, dest: string, opts: PushOptions = {}): Promise<PushResult> {
+    const destSpec = parseSource(dest);
+    if (destSpec.kind !== 'registry') throw new SignetError('USAGE', `The destination ${dest} is not a registry reference; Signet pushes to registries (HOST/REPO:TAG).`);
+    const { source: src, name } = await openSource(this.registry, parseSource(source));
+    try {
+      return { ...(await pushImage(this.registry, src, name, destSpec.ref, opts)), source };
+    } finally {
+      await src.close();
+    }
+  }
+
+  /** Every image of a source with its verdict (`signet images`). */
+  images(source: string, policy: VerifyPolicy, local: LocalOptions = {}): Promise<VerifyResult[]> {
+    return listImages(this.registry, source, policy, { ...local, ...(this.options.concurrency ? { concurrency: this.options.concurrency } : {}) });
   }
 
   close(): Promise<void> {

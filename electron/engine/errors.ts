@@ -24,6 +24,10 @@ export type ErrorCode =
   | 'INSECURE_REFUSED' // plain HTTP to a non-loopback host without --allow-http
   | 'SIGN_RACE_LOST' // signature append could not be confirmed after retries
   | 'CREDENTIALS_ERROR' // docker config / credential helper failures
+  | 'KEYCHAIN_UNAVAILABLE' // no Secret Service on the session bus, or the keyring is locked
+  | 'NOT_FOUND' // a key or trust-store entry by that name does not exist
+  | 'ALREADY_EXISTS' // a key or trust-store entry with that name or fingerprint exists
+  | 'DATA_CORRUPT' // a file in the data dir could not be parsed (it is moved aside)
   | 'IO';
 
 export class SignetError extends Error {

@@ -21,12 +21,16 @@ export interface InspectResult {
 
 export async function inspectRegistryImage(client: RegistryClient, ref: Reference): Promise<InspectResult> {
   const got = await client.getManifest(ref);
-  const manifest = parseManifest(got.bytes, got.mediaType);
   const repo = repositoryName(ref);
   const store = new RegistrySignatureStore(client, { registry: ref.registry, repository: ref.repository });
-  const sig = await verifyDigest(formatReference(ref), repo, got.digest, store, { keys: [] }, `${repo}:${signatureTag(got.digest)}`);
+  return inspectResult(formatReference(ref), got, await verifyDigest(formatReference(ref), repo, got.digest, store, { keys: [] }, `${repo}:${signatureTag(got.digest)}`));
+}
+
+/** The inspect view of a manifest and of the signatures read for it (evaluated with no trusted keys). */
+export function inspectResult(image: string, got: { digest: Digest; mediaType: string; bytes: Uint8Array }, sig: VerifyResult): InspectResult {
+  const manifest = parseManifest(got.bytes, got.mediaType);
   return {
-    image: formatReference(ref),
+    image,
     digest: got.digest,
     mediaType: got.mediaType,
     size: got.bytes.length,

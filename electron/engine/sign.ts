@@ -75,6 +75,19 @@ export async function planRegistrySigning(client: RegistryClient, ref: Reference
 
 export async function signPlan(client: RegistryClient, ref: Reference, plan: SignPlan, signer: Signer, opts: SignOptions = {}): Promise<SignResult> {
   const store = new RegistrySignatureStore(client, { registry: ref.registry, repository: ref.repository });
+  const repo = repositoryName(ref);
+  return signTargets(store, plan, signer, opts, (digest) => ({ image: formatReference(withDigest(ref, digest)), repository: repo, where: `${repo}:${signatureTag(digest)}` }));
+}
+
+/** Where a read-back looks: the image label, the repository matchRepository compares, and the signature's location. */
+export interface ReadBackTarget {
+  image: string;
+  repository: string;
+  where: string;
+}
+
+/** Signs every target of `plan` into `store` (registry or OCI layout), each read back and verified. */
+export async function signTargets(store: SignatureStore, plan: SignPlan, signer: Signer, opts: SignOptions, readBackAt: (digest: Digest) => ReadBackTarget): Promise<SignResult> {
   const key: TrustedKey = { name: opts.keyName ?? 'this key', publicKey: signer.publicKey };
   const limit = pLimit(4);
   const signatures = await Promise.all(plan.targets.map((t) => limit(async (): Promise<SignedTarget> => {
@@ -89,15 +102,14 @@ export async function signPlan(client: RegistryClient, ref: Reference, plan: Sig
     const signature = await signer.sign(payload);
     const layer = newSignatureLayer(payload, signature, { [KEY_HINT_ANNOTATION]: signer.publicKey.fingerprint });
     const appended = await store.append(t.digest, payload, layer);
-    const readBack = await readBackVerdict(store, withDigest(ref, t.digest), t.digest, key, opts.annotations);
+    const readBack = await readBackVerdict(store, readBackAt(t.digest), t.digest, key, opts.annotations);
     return { digest: t.digest, mediaType: t.mediaType, ...(t.platform ? { platform: t.platform } : {}), location: appended.location, attempts: appended.attempts, alreadyPresent: appended.alreadyPresent, readBack };
   })));
   return { image: plan.image, digest: plan.digest, mediaType: plan.mediaType, identity: plan.identity, signatures };
 }
 
-async function readBackVerdict(store: SignatureStore, ref: Reference, digest: Digest, key: TrustedKey, annotations?: Record<string, string>): Promise<VerifyResult> {
-  const repo = repositoryName(ref);
-  const result = await verifyDigest(formatReference(ref), repo, digest, store, { keys: [key], ...(annotations ? { requiredAnnotations: annotations } : {}) }, `${repo}:${signatureTag(digest)}`);
+async function readBackVerdict(store: SignatureStore, at: ReadBackTarget, digest: Digest, key: TrustedKey, annotations?: Record<string, string>): Promise<VerifyResult> {
+  const result = await verifyDigest(at.image, at.repository, digest, store, { keys: [key], ...(annotations ? { requiredAnnotations: annotations } : {}) }, at.where);
   if (result.verdict !== 'verified') {
     throw new SignetError('SIGN_RACE_LOST', `The signature was written, but reading it back gave "${result.message}" instead of verified.`, { digest });
   }

@@ -228,7 +228,8 @@ export function decideVerdict(found: boolean, reports: SignatureReport[], where:
   }
   if (verified.length > 0) {
     const extra = invalid.length > 0 ? `; ${invalid.length} other signature${invalid.length > 1 ? 's are' : ' is'} INVALID` : '';
-    return { verdict: 'verified', message: `verified by ${signers.join(', ')}${extra}`, signatures: reports, signers };
+    const labels = [...new Set(verified.map((r) => (r.keyFingerprint ? `${r.keyName ?? '?'} (${shortFingerprint(r.keyFingerprint)})` : r.keyName ?? '?')))];
+    return { verdict: 'verified', message: `verified by ${labels.join(', ')}${extra}`, signatures: reports, signers };
   }
   if (invalid.length > 0) return { verdict: 'invalid', message: `INVALID: ${first(invalid)}`, signatures: reports, signers: [] };
   const revoked = by('revoked');

@@ -1,10 +1,11 @@
+import { pipeline, Transform, type Readable } from 'node:stream';
 import { SignetError } from '../errors.js';
 import { DigestVerifier, sha256Digest, verifyBytes, isDigest, type Digest } from '../content/digest.js';
 import { MANIFEST_ACCEPT } from '../content/media-types.js';
 import { formatReference, manifestSelector, type Reference } from '../content/reference.js';
 import { Auth, repositoryScope } from './auth.js';
 import { resolveCredential, type Credential } from './credentials.js';
-import { Transport, asSignetError, discard, header, networkError, readBounded, withRetries, type Response, type RetryOptions } from './http.js';
+import { Transport, asSignetError, discard, header, headerList, networkError, readBounded, withRetries, type Response, type RetryOptions } from './http.js';
 import { isRetryableStatus, retryableStatus, statusError } from './status-error.js';
 
 /**
@@ -45,7 +46,8 @@ interface Exchange {
   url: URL;
   push?: boolean;
   headers?: Record<string, string>;
-  body?: Uint8Array;
+  /** Bytes, or a stream opened afresh for each attempt (a 401 round trip sends it again). */
+  body?: Uint8Array | (() => Promise<Readable>);
   /** For messages: "the manifest r/x:v1". */
   what: string;
 }
@@ -55,6 +57,8 @@ export class RegistryClient {
   private readonly auth: Auth;
   private readonly retry: RetryOptions;
   private readonly bases = new Map<string, string>();
+  /** Registries that refused a PATCH upload: later uploads there are monolithic PUTs. */
+  private readonly noPatch = new Set<string>();
 
   constructor(opts: RegistryClientOptions = {}) {
     this.transport = new Transport({
@@ -166,19 +170,66 @@ export class RegistryClient {
     if (await this.blobExists(repo, digest, true)) return;
     // POST and PUT retry together: after a failed PUT the upload session may be gone.
     await withRetries(this.retry, async () => {
-      const post = await this.once({ repo, method: 'POST', url: this.url(repo, 'blobs/uploads/'), push: true, what });
-      if (post.status !== 202) throw await statusError(post, repo.registry);
-      await discard(post.body);
-      const location = header(post.headers, 'location');
-      if (location === undefined) throw new SignetError('REGISTRY_ERROR', `The registry ${repo.registry} started an upload for ${what} but sent no Location for it.`);
-      const target = new URL(location, post.url);
-      this.transport.checkScheme(target, `The upload location given by ${repo.registry}`);
-      // Append rather than rewrite the query: Location often carries opaque upload state.
-      target.search = `${target.search === '' ? '?' : `${target.search}&`}digest=${encodeURIComponent(digest)}`;
-      const put = await this.once({ repo, method: 'PUT', url: target, push: true, headers: { 'content-type': 'application/octet-stream' }, body: data, what });
-      if (put.status < 200 || put.status > 299) throw await statusError(put, repo.registry);
-      await discard(put.body);
+      const location = await this.startUpload(repo, what);
+      await this.commitUpload(repo, location, digest, data, what);
     });
+  }
+
+  /**
+   * Uploads a blob from a stream, never holding it in memory. Skipped (returns false) when the
+   * registry already has it. Otherwise one upload session: the bytes streamed in one PATCH
+   * (a chunked upload) and committed with PUT ?digest=, or, where the registry refuses PATCH,
+   * streamed in the PUT itself (monolithic). `open` is called again for each attempt; its stream
+   * should fail at its end when the bytes are wrong, which aborts the upload before it commits.
+   * `onBytes` gets the bytes sent so far in the current attempt.
+   */
+  async uploadBlobStream(repo: RepoRef, digest: Digest, size: number | undefined, open: () => Promise<Readable>, onBytes?: (sent: number) => void): Promise<boolean> {
+    const what = blobWhat(repo, digest);
+    if (await this.blobExists(repo, digest, true)) return false;
+    const body = async (): Promise<Readable> => counting(await open(), onBytes);
+    const headers = { 'content-type': 'application/octet-stream', ...(size !== undefined ? { 'content-length': String(size) } : {}) };
+    await withRetries(this.retry, async () => {
+      let location = await this.startUpload(repo, what);
+      if (!this.noPatch.has(repo.registry)) {
+        const patch = await this.once({ repo, method: 'PATCH', url: location, push: true, headers, body, what });
+        if (patch.status === 202 || patch.status === 204) {
+          await discard(patch.body);
+          const next = header(patch.headers, 'location');
+          await this.commitUpload(repo, next === undefined ? location : this.uploadLocation(next, patch.url, repo), digest, new Uint8Array(0), what);
+          return;
+        }
+        if (![400, 404, 405, 415, 416, 501].includes(patch.status)) throw await statusError(patch, repo.registry);
+        await discard(patch.body);
+        this.noPatch.add(repo.registry);
+        location = await this.startUpload(repo, what); // the refused session may be unusable
+      }
+      await this.commitUpload(repo, location, digest, body, what, headers);
+    });
+    return true;
+  }
+
+  private async startUpload(repo: RepoRef, what: string): Promise<URL> {
+    const post = await this.once({ repo, method: 'POST', url: this.url(repo, 'blobs/uploads/'), push: true, what });
+    if (post.status !== 202) throw await statusError(post, repo.registry);
+    await discard(post.body);
+    const location = header(post.headers, 'location');
+    if (location === undefined) throw new SignetError('REGISTRY_ERROR', `The registry ${repo.registry} started an upload for ${what} but sent no Location for it.`);
+    return this.uploadLocation(location, post.url, repo);
+  }
+
+  private uploadLocation(location: string, base: URL, repo: RepoRef): URL {
+    const target = new URL(location, base);
+    this.transport.checkScheme(target, `The upload location given by ${repo.registry}`);
+    return target;
+  }
+
+  private async commitUpload(repo: RepoRef, location: URL, digest: Digest, body: Uint8Array | (() => Promise<Readable>), what: string, headers: Record<string, string> = { 'content-type': 'application/octet-stream' }): Promise<void> {
+    const target = new URL(location);
+    // Append rather than rewrite the query: Location often carries opaque upload state.
+    target.search = `${target.search === '' ? '?' : `${target.search}&`}digest=${encodeURIComponent(digest)}`;
+    const put = await this.once({ repo, method: 'PUT', url: target, push: true, headers, body, what });
+    if (put.status < 200 || put.status > 299) throw await statusError(put, repo.registry);
+    await discard(put.body);
   }
 
   async listTags(repo: RepoRef): Promise<string[]> {
@@ -193,7 +244,7 @@ export class RegistryClient {
         if (res.status === 404) return discard(res.body).then(() => ({ tags: [], next: undefined }));
         if (res.status !== 200) throw await statusError(res, repo.registry);
         const bytes = await readBounded(res, MAX_TAG_PAGE, () => new SignetError('REGISTRY_ERROR', `A page of ${what} is larger than 32 MiB.`));
-        const next = nextLink(header(res.headers, 'link'), res.url);
+        const next = nextLink(headerList(res.headers, 'link'), res.url);
         return { tags: parseTagList(bytes, what), next };
       });
       tags.push(...page.tags);
@@ -253,16 +304,24 @@ export class RegistryClient {
     const authOrigin = this.origin(registry);
     for (let round = 0; ; round++) {
       const authorization = await this.auth.authorization(registry, scope);
-      const res = await this.transport.send({
-        method: x.method,
-        url: x.url,
-        ...(x.headers ? { headers: x.headers } : {}),
-        ...(x.body ? { body: x.body } : {}),
-        ...(authorization !== undefined ? { authorization } : {}),
-        authOrigin,
-      });
+      const body = typeof x.body === 'function' ? await x.body() : x.body;
+      let res: Response;
+      try {
+        res = await this.transport.send({
+          method: x.method,
+          url: x.url,
+          ...(x.headers ? { headers: x.headers } : {}),
+          ...(body ? { body } : {}),
+          ...(authorization !== undefined ? { authorization } : {}),
+          authOrigin,
+        });
+      } catch (e) {
+        if (body !== undefined && !(body instanceof Uint8Array)) body.destroy();
+        throw e;
+      }
+      if (body !== undefined && !(body instanceof Uint8Array) && res.status >= 300) body.destroy(); // refused: stop reading the source
       if (res.status === 401 && res.url.origin === authOrigin) {
-        const challenge = header(res.headers, 'www-authenticate');
+        const challenge = headerList(res.headers, 'www-authenticate');
         await discard(res.body);
         if (round >= 1) throw await this.auth.failure(registry, scope, challenge, x.what);
         await this.auth.onUnauthorized(registry, scope, challenge, authorization);
@@ -276,6 +335,21 @@ export class RegistryClient {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+/** Passes a stream through, reporting the running byte count; errors of `src` end it too. */
+function counting(src: Readable, onBytes?: (sent: number) => void): Readable {
+  let sent = 0;
+  const t = new Transform({
+    highWaterMark: 1 << 20,
+    transform(chunk: Buffer, _enc, cb) {
+      sent += chunk.length;
+      onBytes?.(sent);
+      cb(null, chunk);
+    },
+  });
+  pipeline(src, t, () => { /* an error destroys t, which fails the request */ });
+  return t;
+}
 
 function cap(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);

@@ -1,4 +1,5 @@
 import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
 import { SignetError } from '../errors.js';
 import { isLoopbackRegistry } from '../content/reference.js';
@@ -13,7 +14,8 @@ export interface SendRequest {
   method: string;
   url: URL;
   headers?: Record<string, string>;
-  body?: Uint8Array | string;
+  /** A stream body (blob uploads) is sent once: a redirect of it is an error, not a replay. */
+  body?: Uint8Array | string | Readable;
   /** Sent only to hops on `authOrigin` (default: the first URL's origin). */
   authorization?: string;
   authOrigin?: string;
@@ -106,6 +108,9 @@ export class Transport {
         return { method, status, statusText: res.statusText || STATUS_CODES[status] || '', headers: res.headers, body: res.body, url };
       }
       await discard(res.body);
+      if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array)) {
+        throw new SignetError('REGISTRY_ERROR', `${url.host} redirected the upload ${method} ${describeUrl(url)} (${status}); Signet does not replay streamed uploads to another location.`);
+      }
       if (hop >= MAX_REDIRECTS) {
         throw new SignetError('REGISTRY_ERROR', `${method} ${describeUrl(req.url)} was redirected more than ${MAX_REDIRECTS} times; giving up.`);
       }
@@ -141,6 +146,12 @@ export function insecure(host: string, what: string): SignetError {
 export function header(h: IncomingHttpHeaders, name: string): string | undefined {
   const v = h[name];
   return Array.isArray(v) ? v[0] : v;
+}
+
+/** All values of a header that may be repeated (WWW-Authenticate, Link), as one comma-joined list. */
+export function headerList(h: IncomingHttpHeaders, name: string): string | undefined {
+  const v = h[name];
+  return Array.isArray(v) ? v.join(', ') : v;
 }
 
 /** scheme://host/path without the query or fragment. */
@@ -282,7 +293,7 @@ export function networkError(e: unknown, method: string, url: URL, timeoutMs: nu
   if (e instanceof SignetError || e instanceof Retryable) return e;
   const code = errCode(e);
   const msg = e instanceof Error ? e.message : String(e);
-  if (url.protocol === 'https:' && /wrong version number|packet length too long|http request/i.test(msg)) {
+  if (url.protocol === 'https:' && /wrong version number|packet length too long/i.test(msg)) {
     return insecure(url.host, 'it does not answer HTTPS, so it looks like a plain-HTTP registry');
   }
   const reason = plainReason(code, e, timeoutMs);

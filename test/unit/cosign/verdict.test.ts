@@ -139,7 +139,7 @@ test('verdicts fold as the design says', () => {
   assert.equal(decideVerdict(false, [], 'x').verdict, 'unsigned');
   const both = decideVerdict(true, [good, bad], 'x');
   assert.equal(both.verdict, 'verified');
-  assert.match(both.message, /verified by skopeo-ed25519\.pub; 1 other signature is INVALID/);
+  assert.match(both.message, /verified by skopeo-ed25519\.pub \(SHA256:[0-9a-f]{16}…\); 1 other signature is INVALID/);
   assert.equal(decideVerdict(true, [bad, revoked, unknown], 'x').verdict, 'invalid');
   assert.equal(decideVerdict(true, [revoked, unknown], 'x').verdict, 'revoked');
   assert.equal(decideVerdict(true, [unknown, err], 'x').verdict, 'error');

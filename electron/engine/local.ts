@@ -1,0 +1,226 @@
+import { stat } from 'node:fs/promises';
+import { SignetError } from './errors.js';
+
+import { parseManifest, platformString } from './content/manifest.js';
+import { formatReference, parseReference, repositoryName, withTag, type Reference } from './content/reference.js';
+import type { RegistryClient } from './registry/client.js';
+import type { Signer } from './keys/signer.js';
+import type { VerifyPolicy } from './cosign/verdict.js';
+import { signatureTag } from './cosign/signature-manifest.js';
+import { couldNotCheck, verifyDigest, verifyRegistryImages, type VerifyResult } from './verify.js';
+import { signingIdentity, signTargets, type SignOptions, type SignPlan, type SignResult } from './sign.js';
+import { inspectResult, type InspectResult } from './inspect.js';
+import { namesWholeRepository, parseSource, type SourceSpec } from './sources/transport.js';
+import { OciLayoutSource } from './sources/oci-layout.js';
+import { DockerArchiveSource } from './sources/docker-archive.js';
+import { EngineClient, EngineSource, findEngineSocket, registryDigestCandidates } from './sources/docker-engine.js';
+import { RegistrySource } from './sources/registry-source.js';
+import type { ImageSource } from './sources/image-source.js';
+import { ioError } from './sources/files.js';
+
+/**
+ * Sign, verify, inspect and list for images that are not (only) in a registry: OCI layouts,
+ * docker archives and the local engine. Registry images keep their own path (verify.ts, sign.ts);
+ * this module decides, per transport, what "the image's digest" and "its repository" mean.
+ *
+ * Identity of a layout image: a layout does not say which registry repository an image is for.
+ * Signing `oci:DIR:NAME` writes the identity given with `--identity host/repo[:tag]`, else NAME
+ * when it is itself a full reference (`oci:DIR:127.0.0.1:5000/team/app:v1`, as skopeo and podman
+ * name layout images); otherwise it asks for --identity. Verify compares the same repository
+ * (matchRepository), so a layout signature verifies again once the image is pushed to it.
+ */
+export interface LocalOptions {
+  /** `--identity host/repo[:tag]`: the registry name an OCI layout image is (or will be) known by. */
+  identity?: string;
+}
+
+export const PUSH_FIRST = (input: string, why: string): SignetError => new SignetError('MANIFEST_UNKNOWN',
+  `${input} has no registry digest: ${why}. A signature names a registry digest, so push it and sign in one step: signet push ${input} HOST/REPO:TAG --sign KEY.`);
+
+/** The reference an identity string stands for, and the identity to write (tag kept only when written). */
+export function layoutIdentity(name: string | undefined, explicit: string | undefined, input: string): { ref: Reference; identity: string } {
+  const from = explicit ?? (name !== undefined && name.includes('/') ? name : undefined);
+  if (from === undefined) {
+    throw new SignetError('USAGE', `${input} names its image ${name === undefined ? 'by position only' : `"${name}"`}, which does not say which registry repository it is for. Pass --identity HOST/REPO[:TAG] (the name it will have once pushed), or name it in the layout as HOST/REPO:TAG.`);
+  }
+  const ref = parseReference(from);
+  const identity = explicit !== undefined && namesWholeRepository(explicit) ? repositoryName(ref) : signingIdentity(ref);
+  return { ref, identity };
+}
+
+export function isLocal(spec: SourceSpec): boolean {
+  return spec.kind !== 'registry';
+}
+
+async function engineClient(): Promise<EngineClient> {
+  const client = new EngineClient(await findEngineSocket());
+  await client.ping();
+  return client;
+}
+
+/** The registry reference (pinned by digest) of an engine image, or a plain error saying to push it first. */
+async function engineRegistryRef(registry: RegistryClient, spec: Extract<SourceSpec, { kind: 'engine' }>): Promise<Reference> {
+  if (spec.name === undefined) throw new SignetError('USAGE', 'Name the engine image: docker-daemon:NAME[:TAG].');
+  const client = await engineClient();
+  const img = await client.inspect(spec.name);
+  const ref = await existingDigest(registry, registryDigestCandidates(img, spec.name));
+  if (ref === undefined) throw PUSH_FIRST(spec.input, `the engine image was built or loaded locally and never pulled from or pushed to a registry${img.RepoDigests.length > 0 ? ` under this name (it is known as ${img.RepoDigests.join(', ')})` : ''}`);
+  return ref;
+}
+
+export async function planLocalSigning(spec: SourceSpec, opts: LocalOptions, recursive: boolean): Promise<{ plan: SignPlan; layout: OciLayoutSource; repository: string }> {
+  if (spec.kind !== 'oci-layout') throw new Error('planLocalSigning is for layouts');
+  const layout = new OciLayoutSource(spec.dir);
+  const { ref, identity } = layoutIdentity(spec.name, opts.identity, spec.input);
+  const top = await layout.resolve(spec.name);
+  const manifest = parseManifest(top.bytes, top.mediaType);
+  // Sign only a complete image: every blob it names must be in the layout with its size.
+  const targets: SignPlan['targets'] = [{ digest: top.digest, mediaType: top.mediaType }];
+  const manifests = [manifest];
+  if (manifest.kind === 'index') {
+    for (const d of manifest.manifests) {
+      const child = await layout.manifest(d.digest);
+      manifests.push(parseManifest(child.bytes, child.mediaType));
+      if (recursive) targets.push({ digest: d.digest, mediaType: d.mediaType, ...(d.platform ? { platform: platformString(d.platform) } : {}) });
+    }
+  }
+  for (const m of manifests) if (m.kind === 'manifest') for (const b of [m.config, ...m.layers]) await layout.checkBlob(b.digest, b.size);
+  return { plan: { image: spec.input, identity, digest: top.digest, mediaType: top.mediaType, targets }, layout, repository: repositoryName(ref) };
+}
+
+/**
+ * Of an engine image's candidate registry digests, the one the registry holds: the one its tag
+ * points to when that is among them, else the first the registry has. With one candidate, that
+ * one (asking would only turn "not found" into "push first"). Undefined when none is there.
+ */
+async function existingDigest(registry: RegistryClient, candidates: Reference[]): Promise<Reference | undefined> {
+  if (candidates.length <= 1) return candidates[0];
+  const first = candidates[0]!;
+  try {
+    const tagged = first.tag !== undefined ? await registry.headManifest({ registry: first.registry, repository: first.repository, tag: first.tag }) : null;
+    const atTag = candidates.find((c) => c.digest === tagged?.digest);
+    if (atTag !== undefined) return atTag;
+  } catch { /* fall back to asking per digest */ }
+  for (const c of candidates) {
+    try {
+      if (await registry.headManifest(c) !== null) return c;
+    } catch { /* unreachable: try the next; the caller reports the first */ }
+  }
+  return undefined;
+}
+
+/** Where a transport's image is in a registry, when it is: engine images with a RepoDigest. */
+export async function registryRefFor(registry: RegistryClient, spec: SourceSpec): Promise<Reference> {
+  switch (spec.kind) {
+    case 'registry': return spec.ref;
+    case 'engine': return engineRegistryRef(registry, spec);
+    case 'docker-archive':
+      await stat(spec.file).catch((e) => { throw ioError(spec.file, e); });
+      throw PUSH_FIRST(spec.input, 'an archive\'s image gets one only when it is pushed');
+    case 'oci-layout': throw new Error('a layout is signed in place');
+  }
+}
+
+export async function signLayout(spec: SourceSpec, signer: Signer, opts: SignOptions & LocalOptions): Promise<SignResult> {
+  const { plan, layout, repository } = await planLocalSigning(spec, opts, opts.recursive ?? true);
+  return signTargets(layout.signatures(), plan, signer, opts, (digest) => ({ image: `${spec.input}@${digest}`, repository, where: `${layout.description}:${signatureTag(digest)}` }));
+}
+
+/** Verifies one local image; never throws for a SignetError (that is the "could not check" verdict). */
+export async function verifyLocal(client: RegistryClient, spec: SourceSpec, policy: VerifyPolicy, opts: LocalOptions): Promise<VerifyResult> {
+  try {
+    if (spec.kind === 'oci-layout') {
+      const layout = new OciLayoutSource(spec.dir);
+      const top = await layout.resolve(spec.name);
+      const { ref } = layoutIdentity(spec.name, opts.identity, spec.input);
+      return await verifyDigest(spec.input, repositoryName(ref), top.digest, layout.signatures(), policy, `${layout.description}:${signatureTag(top.digest)}`);
+    }
+    const ref = await registryRefFor(client, spec);
+    const [r] = await verifyRegistryImages(client, [ref], policy);
+    return { ...r!, image: spec.input };
+  } catch (e) {
+    return couldNotCheck(spec.input, e);
+  }
+}
+
+export async function inspectLayout(spec: Extract<SourceSpec, { kind: 'oci-layout' }>): Promise<InspectResult> {
+  const layout = new OciLayoutSource(spec.dir);
+  const got = await layout.resolve(spec.name);
+  return inspectResult(spec.input, got, await verifyDigest(spec.input, '', got.digest, layout.signatures(), { keys: [] }, `${layout.description}:${signatureTag(got.digest)}`));
+}
+
+/** Opens any transport as an ImageSource (for push). Close it when done. */
+export async function openSource(client: RegistryClient, spec: SourceSpec): Promise<{ source: ImageSource; name: string | undefined }> {
+  switch (spec.kind) {
+    case 'registry': return { source: new RegistrySource(client, spec.ref), name: undefined };
+    case 'oci-layout': return { source: new OciLayoutSource(spec.dir), name: spec.name };
+    case 'docker-archive': return { source: new DockerArchiveSource(spec.file), name: spec.name };
+    case 'engine': {
+      if (spec.name === undefined) throw new SignetError('USAGE', 'Name the engine image to push: docker-daemon:NAME[:TAG].');
+      return { source: new EngineSource(await engineClient(), spec.name), name: undefined };
+    }
+  }
+}
+
+/**
+ * `signet images SOURCE`: every image of a source with its verdict, in the verify --json shape.
+ * Registry repository: every tag. Layout: every index.json name. Archive: every RepoTag (no
+ * registry digest yet, so "unsigned" and why). Engine: every tag, checked at its RepoDigest.
+ */
+export async function listImages(client: RegistryClient, input: string, policy: VerifyPolicy, opts: LocalOptions & { concurrency?: number } = {}): Promise<VerifyResult[]> {
+  const spec = parseSource(input);
+  switch (spec.kind) {
+    case 'registry': {
+      const refs = namesWholeRepository(input)
+        ? (await new RegistrySource(client, spec.ref).list()).map((i) => withTag(spec.ref, i.name))
+        : [spec.ref];
+      return verifyRegistryImages(client, refs, policy, opts.concurrency ? { concurrency: opts.concurrency } : {});
+    }
+    case 'oci-layout': {
+      const layout = new OciLayoutSource(spec.dir);
+      const images = spec.name !== undefined ? [{ name: spec.name }] : await layout.list();
+      const out: VerifyResult[] = [];
+      for (const img of images) {
+        out.push(await verifyLocal(client, { kind: 'oci-layout', input: `oci:${spec.dir}:${img.name}`, dir: spec.dir, name: img.name }, policy, opts));
+      }
+      return out;
+    }
+    case 'docker-archive': {
+      const archive = new DockerArchiveSource(spec.file);
+      const images = await archive.list();
+      return images.map((img) => ({
+        image: `docker-archive:${spec.file}:${img.name}`,
+        verdict: 'unsigned' as const,
+        message: `unsigned: an archive's image has no registry digest until it is pushed (signet push docker-archive:${spec.file}:${img.name} HOST/REPO:TAG --sign KEY)`,
+        signers: [],
+        signatures: [],
+      }));
+    }
+    case 'engine': {
+      const engine = new EngineSource(await engineClient());
+      const images = (await engine.list()).filter((i) => spec.name === undefined || i.name === spec.name || sameImageName(i.name, spec.name));
+      const out: VerifyResult[] = [];
+      for (const img of images) {
+        const input = `docker-daemon:${img.name}`;
+        const candidates = registryDigestCandidates({ Id: img.id ?? '', RepoTags: img.name.startsWith('sha256:') ? [] : [img.name], RepoDigests: img.repoDigests ?? [] }, img.name.startsWith('sha256:') ? undefined : img.name);
+        const ref = await existingDigest(client, candidates) ?? candidates[0];
+        if (ref === undefined) {
+          out.push({ image: input, verdict: 'unsigned', message: `unsigned: a local image with no registry digest (push it first: signet push ${input} HOST/REPO:TAG --sign KEY)`, signers: [], signatures: [] });
+          continue;
+        }
+        const [r] = await verifyRegistryImages(client, [ref], policy);
+        out.push({ ...r!, image: input });
+      }
+      return out;
+    }
+  }
+}
+
+function sameImageName(a: string, b: string): boolean {
+  try {
+    return formatReference(parseReference(a)) === formatReference(parseReference(b));
+  } catch {
+    return false;
+  }
+}
+

@@ -1,0 +1,114 @@
+// The engine source against a real Podman API service (podman system service), set up exactly as
+// ../shared/env-notes.md §4 does: vfs storage in a temp dir via CONTAINERS_STORAGE_CONF, the
+// Docker-compatible API on a unix socket. Skipped, saying why, where podman cannot run.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { skopeoCopy, skopeoInspect } from '../helpers/skopeo.js';
+import { makeTempDir } from '../helpers/tmp.js';
+import { registerChild, stopChild } from '../helpers/cleanup.js';
+import { jsonLines, runSignet } from '../helpers/cli.js';
+import { nameImage, writeImage } from '../helpers/layout.js';
+
+const execFileP = promisify(execFile);
+
+function call(sock: string, method: string, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath: sock, method, path }, (res) => {
+      let body = '';
+      res.on('data', (c) => { body += c; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function podmanUsable(): Promise<string | undefined> {
+  try {
+    await execFileP('podman', ['--version']);
+  } catch {
+    return 'podman is not installed (apt-get install podman)';
+  }
+  if (process.getuid?.() !== 0) return 'this test runs podman as root with vfs storage (env-notes §4); not root here';
+  return undefined;
+}
+
+const why = await podmanUsable();
+
+describe('docker-daemon: a real Podman engine over its Docker-compatible API', { skip: why ?? false }, () => {
+  let reg: TestRegistry;
+  let dir: string;
+  let sock: string;
+  let service: ChildProcess;
+  let env: NodeJS.ProcessEnv;
+  let podmanEnv: NodeJS.ProcessEnv;
+  let key: string;
+
+  before(async () => {
+    reg = await startRegistry();
+    dir = await makeTempDir('signet-podman-');
+    writeFileSync(join(dir, 'storage.conf'), `[storage]\ndriver = "vfs"\ngraphroot = "${dir}/root"\nrunroot = "${dir}/run"\n`);
+    podmanEnv = { ...process.env, CONTAINERS_STORAGE_CONF: join(dir, 'storage.conf') };
+    const lay = join(dir, 'lay');
+    nameImage(lay, 'v1', writeImage(lay, { layers: 2, layerBytes: 100_000 }));
+    await skopeoCopy(`oci:${lay}:v1`, `docker-archive:${join(dir, 'tiny.tar')}:localhost/demo/tiny:v1`);
+    await execFileP('podman', ['load', '-i', join(dir, 'tiny.tar')], { env: podmanEnv });
+    sock = join(dir, 'podman.sock');
+    service = spawn('podman', ['system', 'service', '--time=0', `unix://${sock}`], { env: podmanEnv, stdio: 'ignore' });
+    registerChild(service);
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      try {
+        if ((await call(sock, 'GET', '/_ping')).status === 200) break;
+      } catch { /* not up yet */ }
+      if (Date.now() > deadline) throw new Error('podman system service did not answer /_ping within 15 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    key = join(dir, 'k');
+    env = { COSIGN_PASSWORD: 'pw', SIGNET_HOME: join(dir, 'home'), DOCKER_HOST: `unix://${sock}` };
+    assert.equal((await runSignet(['keys', 'generate-file', key], { env })).code, 0);
+  });
+  after(async () => {
+    if (service) await stopChild(service, 5000);
+    await reg?.stop();
+  });
+
+  test('a locally loaded image is listed, cannot be signed in place, and is pushed (exported, streamed) and signed', async () => {
+    const listed = await runSignet(['images', 'docker-daemon:', '--json'], { env });
+    const rows = jsonLines(listed.stdout);
+    assert.ok(rows.some((r) => r.image === 'docker-daemon:localhost/demo/tiny:v1'), listed.stdout + listed.stderr);
+
+    const p = await runSignet(['push', 'docker-daemon:localhost/demo/tiny:v1', `${reg.host}/demo/tiny:v1`, '--sign', `${key}.key`, '--json'], { env });
+    assert.equal(p.code, 0, p.stderr);
+    const r = JSON.parse(p.stdout);
+    assert.equal(r.signature.signatures[0].readBack.verdict, 'verified');
+    assert.equal((await skopeoInspect(`docker://${reg.host}/demo/tiny:v1`)).Digest, r.digest);
+    const v = await runSignet(['verify', `${reg.host}/demo/tiny:v1`, '--key', `${key}.pub`, '--json'], { env });
+    assert.equal(jsonLines(v.stdout)[0].verdict, 'verified');
+  });
+
+  test('an image pulled from a registry is signed and verified at its RepoDigest', async () => {
+    const pulled = await call(sock, 'POST', `/v4.0.0/libpod/images/pull?reference=${encodeURIComponent(`${reg.host}/demo/tiny:v1`)}&tlsVerify=false`);
+    assert.equal(pulled.status, 200, pulled.body);
+    const name = `docker-daemon:${reg.host}/demo/tiny:v1`;
+    const s = await runSignet(['sign', name, '--key', `${key}.key`, '--json'], { env });
+    assert.equal(s.code, 0, s.stderr);
+    const signed = JSON.parse(s.stdout);
+    assert.equal(signed.identity, `${reg.host}/demo/tiny:v1`);
+    assert.equal(signed.digest, (await skopeoInspect(`docker://${reg.host}/demo/tiny:v1`)).Digest);
+    const v = await runSignet(['verify', name, '--key', `${key}.pub`, '--json'], { env });
+    assert.equal(v.code, 0, v.stdout + v.stderr);
+    assert.equal(jsonLines(v.stdout)[0].image, name);
+    const listed = jsonLines((await runSignet(['images', 'docker-daemon:', '--key', `${key}.pub`, '--json'], { env })).stdout);
+    assert.equal(listed.find((x) => x.image === name)?.verdict, 'verified');
+    const missing = await runSignet(['push', 'docker-daemon:localhost/nope:v9', `${reg.host}/demo/nope:v9`], { env });
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /has no image "localhost\/nope:v9"/);
+  });
+});
