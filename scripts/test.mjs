@@ -3,7 +3,7 @@
 // with the line "N passed, N failed, N skipped". Arguments filter test files by substring
 // (`npm test -- registry`). SIGNET_TEST_CONCURRENCY sets how many files run at once.
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, statSync, mkdtempSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, mkdtempSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { tmpdir } from 'node:os';
 
@@ -11,6 +11,28 @@ const root = new URL('..', import.meta.url).pathname;
 const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) {
   console.log('the TypeScript build failed');
+  console.log('0 passed, 1 failed, 0 skipped');
+  process.exit(1);
+}
+// Electron main and preload need the electron package's types: built where it is installed.
+if (existsSync(join(root, 'node_modules', 'electron', 'electron.d.ts'))) {
+  const el = spawnSync('npx', ['tsc', '-p', 'tsconfig.electron.json'], { cwd: root, stdio: 'inherit' });
+  if (el.status !== 0) {
+    console.log('the Electron main/preload build failed');
+    console.log('0 passed, 1 failed, 0 skipped');
+    process.exit(1);
+  }
+} else {
+  console.log('electron is not installed: Electron main and preload not built');
+}
+// The renderer has its own tsconfig (DOM + JSX): typecheck it, then build it with Vite into
+// dist/renderer, which the web host serves and the e2e tests drive.
+const rendererCheck = spawnSync('npx', ['tsc', '-p', join(root, 'renderer', 'tsconfig.json')], { cwd: root, stdio: 'inherit' });
+const rendererBuild = rendererCheck.status === 0
+  ? spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(root, 'renderer', 'vite.config.ts'), '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' })
+  : rendererCheck;
+if (rendererBuild.status !== 0) {
+  console.log('the renderer typecheck or Vite build failed');
   console.log('0 passed, 1 failed, 0 skipped');
   process.exit(1);
 }

@@ -34,10 +34,18 @@ export function createContext(program: Command, io: Io, setExit: (code: number) 
     makeEngine: () => new Engine({
       registry: {
         allowHttp: globals().allowHttp,
+        // How long a registry may stay silent before the request is retried (default 30 s); CI
+        // on a flaky network, and the fault tests, set it lower.
+        ...(httpTimeoutMs() !== undefined ? { timeoutMs: httpTimeoutMs() } : {}),
         ...(globals().debug ? { debug: (m: string) => io.err(`debug: ${m}`) } : {}),
       },
     }),
   };
+}
+
+function httpTimeoutMs(): number | undefined {
+  const v = Number(process.env.SIGNET_HTTP_TIMEOUT_MS);
+  return Number.isSafeInteger(v) && v > 0 ? v : undefined;
 }
 
 /** commander collector for repeatable options. */

@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { SignetError } from './errors.js';
@@ -50,6 +50,24 @@ export async function writeFileAtomic(path: string, text: string, mode = 0o600):
     const dh = await open(dir, fsc.O_RDONLY);
     try { await dh.sync(); } finally { await dh.close(); }
   } catch { /* some filesystems refuse fsync on a directory; the rename already happened */ }
+  await removeOrphanTemps(dir, basename(path));
+}
+
+/** Temp files of writers that were killed mid-write (their pid is gone): never data, only litter. */
+async function removeOrphanTemps(dir: string, name: string): Promise<void> {
+  const prefix = `.${name}.tmp-`;
+  let entries: string[];
+  try { entries = await readdir(dir); } catch { return; }
+  for (const f of entries) {
+    if (!f.startsWith(prefix)) continue;
+    const pid = Number(f.slice(prefix.length).split('-')[0]);
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') await rm(join(dir, f), { force: true }).catch(() => undefined);
+    }
+  }
 }
 
 export async function writeJsonAtomic(path: string, value: unknown, mode = 0o600): Promise<void> {

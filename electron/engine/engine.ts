@@ -93,9 +93,9 @@ export class Engine {
     }
   }
 
-  /** Every image of a source with its verdict (`signet images`). */
-  images(source: string, policy: VerifyPolicy, local: LocalOptions = {}): Promise<VerifyResult[]> {
-    return listImages(this.registry, source, policy, { ...local, ...(this.options.concurrency ? { concurrency: this.options.concurrency } : {}) });
+  /** Every image of a source with its verdict (`signet images`); progress for a registry repository's images. */
+  images(source: string, policy: VerifyPolicy, local: LocalOptions = {}, onProgress?: (p: VerifyProgress) => void): Promise<VerifyResult[]> {
+    return listImages(this.registry, source, policy, { ...local, ...(this.options.concurrency ? { concurrency: this.options.concurrency } : {}), ...(onProgress ? { onProgress } : {}) });
   }
 
   close(): Promise<void> {

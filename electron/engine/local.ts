@@ -7,7 +7,7 @@ import type { RegistryClient } from './registry/client.js';
 import type { Signer } from './keys/signer.js';
 import type { VerifyPolicy } from './cosign/verdict.js';
 import { signatureTag } from './cosign/signature-manifest.js';
-import { couldNotCheck, verifyDigest, verifyRegistryImages, type VerifyResult } from './verify.js';
+import { couldNotCheck, verifyDigest, verifyRegistryImages, type VerifyProgress, type VerifyResult } from './verify.js';
 import { signingIdentity, signTargets, type SignOptions, type SignPlan, type SignResult } from './sign.js';
 import { inspectResult, type InspectResult } from './inspect.js';
 import { namesWholeRepository, parseSource, type SourceSpec } from './sources/transport.js';
@@ -167,14 +167,15 @@ export async function openSource(client: RegistryClient, spec: SourceSpec): Prom
  * Registry repository: every tag. Layout: every index.json name. Archive: every RepoTag (no
  * registry digest yet, so "unsigned" and why). Engine: every tag, checked at its RepoDigest.
  */
-export async function listImages(client: RegistryClient, input: string, policy: VerifyPolicy, opts: LocalOptions & { concurrency?: number } = {}): Promise<VerifyResult[]> {
+export async function listImages(client: RegistryClient, input: string, policy: VerifyPolicy, opts: LocalOptions & { concurrency?: number; onProgress?: (p: VerifyProgress) => void } = {}): Promise<VerifyResult[]> {
   const spec = parseSource(input);
   switch (spec.kind) {
     case 'registry': {
       const refs = namesWholeRepository(input)
         ? (await new RegistrySource(client, spec.ref).list()).map((i) => withTag(spec.ref, i.name))
         : [spec.ref];
-      return verifyRegistryImages(client, refs, policy, opts.concurrency ? { concurrency: opts.concurrency } : {});
+      opts.onProgress?.({ done: 0, total: refs.length });
+      return verifyRegistryImages(client, refs, policy, { ...(opts.concurrency ? { concurrency: opts.concurrency } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
     }
     case 'oci-layout': {
       const layout = new OciLayoutSource(spec.dir);

@@ -1,40 +1,16 @@
-import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { SignetError } from '../../engine/errors.js';
 import { writeFileAtomic } from '../../engine/data-dir.js';
-import { parsePublicKeyPem } from '../../engine/keys/public-key.js';
-import { findKey, readKeyMetadata, type KeyMetadata } from '../../engine/keystore/key-metadata.js';
-import { TrustStore, type TrustEntry } from '../../engine/trust/trust-store.js';
+import { policyKeys as enginePolicyKeys } from '../../engine/policy/policy-keys.js';
 import { exportPolicy, POLICY_FORMATS, type PolicyFormat, type PolicyKey } from '../../engine/policy/index.js';
 import { collect, type CliContext } from '../context.js';
 import { dataDir } from '../key-resolution.js';
 import { keyNameFromPath, readKeyFile } from '../keys-from-files.js';
 
-const asPolicyKey = (k: KeyMetadata | TrustEntry): PolicyKey => ({ name: k.name, algorithm: k.algorithm, fingerprint: k.fingerprint, publicKeyPem: k.publicKeyPem });
-
-/** The keys a policy trusts: those named with --key, or every own key and unrevoked trusted key. */
-async function policyKeys(ctx: CliContext, names: readonly string[]): Promise<PolicyKey[]> {
-  const dir = dataDir(ctx);
-  const own = await readKeyMetadata(dir);
-  const store = new TrustStore(dir);
-  const trusted = await store.list();
-  if (names.length === 0) return [...own.map(asPolicyKey), ...trusted.filter((t) => !t.revokedAt).map(asPolicyKey)];
-  const out: PolicyKey[] = [];
-  for (const n of names) {
-    const mine = findKey(own, n);
-    const theirs = mine ? undefined : store.find(trusted, n);
-    if (theirs?.revokedAt) throw new SignetError('USAGE', `--key ${n}: that key was revoked on ${theirs.revokedAt}; a policy should not trust it.`);
-    if (mine || theirs) {
-      out.push(asPolicyKey((mine ?? theirs)!));
-    } else if (existsSync(n)) {
-      const pub = parsePublicKeyPem(await readKeyFile(n));
-      out.push({ name: keyNameFromPath(n), algorithm: pub.algorithm, fingerprint: pub.fingerprint, publicKeyPem: pub.pem });
-    } else {
-      throw new SignetError('USAGE', `--key ${n}: there is no own key, trusted key or public key file by that name.`);
-    }
-  }
-  return out.filter((k, i) => out.findIndex((x) => x.fingerprint === k.fingerprint) === i);
+/** The keys a policy trusts: those named with --key (own, trusted, or public key files), or every own key and unrevoked trusted key. */
+function policyKeys(ctx: CliContext, names: readonly string[]): Promise<PolicyKey[]> {
+  return enginePolicyKeys(dataDir(ctx), names, { readFile: readKeyFile, nameFromPath: keyNameFromPath });
 }
 
 export function registerPolicy(program: Command, ctx: CliContext): Command {

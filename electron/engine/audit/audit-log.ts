@@ -57,9 +57,20 @@ export class AuditLog {
     await ensureDir(this.dataDir);
     const line = Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8');
     try {
-      const fh = await open(this.path, fsc.O_WRONLY | fsc.O_APPEND | fsc.O_CREAT, 0o600);
+      const fh = await open(this.path, fsc.O_RDWR | fsc.O_APPEND | fsc.O_CREAT, 0o600);
       try {
-        await fh.write(line, 0, line.length);
+        // A crash (power loss, kill -9 of an older version) can leave a last line without its
+        // newline. Appending straight after it would glue this entry onto the damaged line, and
+        // both would read as one damaged line: start a fresh line instead. (Racing appenders at
+        // worst add an empty line, which read() skips.)
+        const { size } = await fh.stat();
+        let out = line;
+        if (size > 0) {
+          const last = Buffer.alloc(1);
+          await fh.read(last, 0, 1, size - 1);
+          if (last[0] !== 0x0a) out = Buffer.concat([Buffer.from('\n'), line]);
+        }
+        await fh.write(out, 0, out.length);
         await fh.sync();
       } finally {
         await fh.close();

@@ -1,11 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SignetError, isSignetError } from '../errors.js';
+import { SignetError, isSignetError, isTransient } from '../errors.js';
 import type { Digest } from '../content/digest.js';
 import { MediaType } from '../content/media-types.js';
 import { repositoryName } from '../content/reference.js';
 import type { RegistryClient, RepoRef } from '../registry/client.js';
 import { buildSignatureManifest, parseSignatureManifest, sameSignature, signatureTag, type SignatureLayer } from './signature-manifest.js';
 import type { AppendResult, SignatureReadResult, SignatureStore, StoredSignature } from './signature-store.js';
+
+/** Consecutive read-backs, a settle time apart, that must hold our layer before success. */
+const CONFIRMATIONS = 2;
+
+function sameLayers(a: readonly SignatureLayer[], b: readonly SignatureLayer[]): boolean {
+  return a.length === b.length && a.every((l, i) => sameSignature(l, b[i]!));
+}
 
 /** Cosign payloads are a few hundred bytes; anything this large is not a payload. */
 const MAX_PAYLOAD_BYTES = 1024 * 1024;
@@ -35,30 +42,83 @@ export class RegistrySignatureStore implements SignatureStore {
     return { found: true, signatures };
   }
 
+  /**
+   * Appends without losing anyone's signature, on a registry that has no compare-and-swap.
+   *
+   * A registry tag is last-writer-wins, so a signer that read the tag before our write and writes
+   * after it drops our layer. Three things keep every signature (design §5; the concurrent-signer
+   * test drives ten signers through injected faults):
+   *  - the window between reading the tag and writing it is one request: the config blob is
+   *    uploaded first, the tag re-read, and the manifest PUT made at once, with no transparent
+   *    retry (a retried PUT would re-send a document that may be stale by then; we re-read);
+   *  - every layer seen at this tag while we work is kept in what we write (a layer another
+   *    writer dropped is put back, by whoever still holds it);
+   *  - success needs CONFIRMATIONS consecutive read-backs, a settle time apart, that hold our
+   *    layer and every layer seen; a read that lacks one means a late writer, and we go round.
+   * Before, one read-back right after the write was taken as success, and ten concurrent signers
+   * could all report success while only some of their signatures remained.
+   */
   async append(imageDigest: Digest, payload: Uint8Array, layer: SignatureLayer): Promise<AppendResult> {
     const tag = signatureTag(imageDigest);
     const location = `${repositoryName(this.repo)}:${tag}`;
     const maxAttempts = this.options.maxAttempts ?? 8;
     const settleMs = this.options.settleMs ?? 250;
+    const settle = (factor = 1) => sleep(Math.round((settleMs + Math.random() * settleMs) * factor));
     // The payload blob does not depend on other signers: upload it before reading the tag, so the
     // read-modify-write window below is as short as possible.
     await this.client.uploadBlob(this.repo, layer.payloadDigest, payload);
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      const existing = (await this.readLayers(imageDigest, true)) ?? [];
-      if (existing.some((l) => sameSignature(l, layer))) {
-        return { attempts: attempt, location, alreadyPresent: attempt === 1 };
+    const seen: SignatureLayer[] = [];
+    const remember = (ls: readonly SignatureLayer[]) => { for (const l of ls) if (!seen.some((x) => sameSignature(x, l))) seen.push(l); };
+    const missingFrom = (ls: readonly SignatureLayer[]) => [...seen, layer].filter((w, i, all) => !ls.some((l) => sameSignature(l, w)) && all.findIndex((x) => sameSignature(x, w)) === i);
+    let writes = 0;
+    let confirmations = 0;
+    let transientFailures = 0;
+    let lastError: unknown;
+    for (let round = 1; round <= maxAttempts * 8; round++) {
+      let existing: SignatureLayer[];
+      try {
+        existing = (await this.readLayers(imageDigest, true)) ?? [];
+      } catch (e) {
+        // The client has already retried this read. Before any write nothing is at stake; after
+        // one, a few more tries to learn whether it landed, then the error as it is.
+        if (!isTransient(e) || writes === 0 || ++transientFailures > maxAttempts) throw e;
+        lastError = e;
+        confirmations = 0;
+        await settle();
+        continue;
       }
-      const blobs = buildSignatureManifest([...existing, layer]);
-      await this.client.uploadBlob(this.repo, blobs.configDigest, blobs.config);
-      await this.client.putManifest({ ...this.repo, tag }, blobs.manifest, MediaType.OciManifest);
-      // A concurrent signer that read the tag before our write may overwrite it without our layer.
-      // Wait, then read back: if ours is gone we lost a race and go round again.
-      await sleep(settleMs + Math.random() * settleMs);
-      const after = (await this.readLayers(imageDigest, true)) ?? [];
-      if (after.some((l) => sameSignature(l, layer))) return { attempts: attempt, location, alreadyPresent: false };
-      await sleep(Math.random() * settleMs * attempt);
+      remember(existing);
+      const missing = missingFrom(existing);
+      if (missing.length === 0) {
+        if (writes === 0) return { attempts: 1, location, alreadyPresent: true };
+        confirmations += 1;
+        if (confirmations >= CONFIRMATIONS) return { attempts: writes, location, alreadyPresent: false };
+        await settle(confirmations);
+        continue;
+      }
+      confirmations = 0;
+      if (writes >= maxAttempts) break;
+      try {
+        const blobs = buildSignatureManifest([...existing, ...missing]);
+        await this.client.uploadBlob(this.repo, blobs.configDigest, blobs.config);
+        // Re-read just before the write: if the tag moved while the config uploaded, start again.
+        const now = (await this.readLayers(imageDigest, true)) ?? [];
+        if (!sameLayers(now, existing)) {
+          remember(now);
+          await sleep(Math.random() * settleMs);
+          continue;
+        }
+        writes += 1;
+        await this.client.putManifest({ ...this.repo, tag }, blobs.manifest, MediaType.OciManifest, { retry: false });
+      } catch (e) {
+        // Before our first PUT nothing of ours is at stake: report the error as it is.
+        if (!isTransient(e) || writes === 0 || ++transientFailures > maxAttempts) throw e;
+        lastError = e; // the write may or may not have landed: the next read tells
+      }
+      await settle();
     }
-    throw new SignetError('SIGN_RACE_LOST', `The signature was written to ${location} ${maxAttempts} times, but each time another writer replaced the tag before it could be confirmed. Nothing existing was removed; try again.`, { location });
+    if (lastError !== undefined && isSignetError(lastError) && writes < maxAttempts) throw lastError;
+    throw new SignetError('SIGN_RACE_LOST', `The signature was written to ${location} ${writes} times, but each time another writer replaced the tag before it could be confirmed. Nothing existing was removed; try again.`, { location });
   }
 
   /** Layers of the signature manifest, or null when there is none. */
@@ -83,6 +143,12 @@ export class RegistrySignatureStore implements SignatureStore {
     }
     try {
       const payload = await this.client.getBlob(this.repo, layer.payloadDigest, MAX_PAYLOAD_BYTES);
+      // The descriptor's size is part of what names the blob (OCI: clients MUST check it; cosign's
+      // go-containerregistry and the OCI layout store do). Without this a manifest whose size was
+      // altered still verified here but not in an OCI layout or in cosign.
+      if (payload.length !== layer.payloadSize) {
+        return { layer, payloadError: new SignetError('SIZE_MISMATCH', `The payload is ${payload.length} bytes, but its descriptor declares ${layer.payloadSize}.`) };
+      }
       return { layer, payload };
     } catch (e) {
       if (isSignetError(e)) return { layer, payloadError: e };

@@ -111,7 +111,11 @@ export class RegistryClient {
     return m === null ? null : { digest: m.digest, mediaType: m.mediaType, size: m.bytes.length };
   }
 
-  async putManifest(ref: Reference, bytes: Uint8Array, mediaType: string): Promise<Digest> {
+  /**
+   * `retry: false` makes one attempt only: a read-modify-write caller (the signature store) must
+   * not have a stale document re-sent after others wrote; it re-reads and goes round itself.
+   */
+  async putManifest(ref: Reference, bytes: Uint8Array, mediaType: string, opts: { retry?: boolean } = {}): Promise<Digest> {
     const digest = sha256Digest(bytes);
     const what = `the manifest ${formatReference(ref)}`;
     if (ref.digest !== undefined && ref.digest !== digest) throw mismatch(`${what} to push`, ref.digest, digest);
@@ -122,7 +126,7 @@ export class RegistryClient {
       await discard(res.body);
       const said = header(res.headers, 'docker-content-digest');
       if (said !== undefined && said.startsWith('sha256:') && said !== digest) throw mismatch(`${what} just pushed`, digest, said, 'the registry names it');
-    });
+    }, opts.retry === false ? { ...this.retry, maxRetries: 0 } : this.retry);
     return digest;
   }
 
@@ -282,8 +286,8 @@ export class RegistryClient {
   }
 
   /** One exchange with retries; `handle` must consume or destroy the body on every path. */
-  private request<T>(x: Exchange, handle: (res: Response) => Promise<T>): Promise<T> {
-    return withRetries(this.retry, async () => {
+  private request<T>(x: Exchange, handle: (res: Response) => Promise<T>, retry: RetryOptions = this.retry): Promise<T> {
+    return withRetries(retry, async () => {
       const res = await this.once(x);
       try {
         return await handle(res);

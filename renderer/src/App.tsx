@@ -1,0 +1,40 @@
+import { useState } from 'react';
+import { hasToken } from './api.js';
+import { ImagesScreen } from './Images.js';
+import { SignScreen } from './Sign.js';
+import { KeysScreen } from './Keys.js';
+import { RegistriesScreen } from './Registries.js';
+import { ActivityScreen } from './Activity.js';
+
+type Screen = 'images' | 'sign' | 'keys' | 'registries' | 'activity';
+const SCREENS: Array<{ id: Screen; label: string }> = [
+  { id: 'images', label: 'Images' }, { id: 'sign', label: 'Sign' }, { id: 'keys', label: 'Keys & teammates' },
+  { id: 'registries', label: 'Registries' }, { id: 'activity', label: 'Activity' },
+];
+
+export function App() {
+  const [screen, setScreen] = useState<Screen>('images');
+  const [signImage, setSignImage] = useState('');
+  if (!hasToken()) {
+    return <main className="no-token"><h1>Signet</h1><p role="alert">This page needs the address Signet printed when it started (it ends with #token=…). Open that address.</p></main>;
+  }
+  return (
+    <div className="app">
+      <header>
+        <h1>Signet</h1>
+        <nav aria-label="Screens">
+          {SCREENS.map((s) => (
+            <button key={s.id} type="button" className={s.id === screen ? 'tab current' : 'tab'} aria-current={s.id === screen ? 'page' : undefined} onClick={() => setScreen(s.id)}>{s.label}</button>
+          ))}
+        </nav>
+      </header>
+      <main>
+        {screen === 'images' && <ImagesScreen onSign={(img) => { setSignImage(img); setScreen('sign'); }} />}
+        {screen === 'sign' && <SignScreen initialImage={signImage} onDone={() => setScreen('images')} />}
+        {screen === 'keys' && <KeysScreen />}
+        {screen === 'registries' && <RegistriesScreen />}
+        {screen === 'activity' && <ActivityScreen />}
+      </main>
+    </div>
+  );
+}

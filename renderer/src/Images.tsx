@@ -1,0 +1,162 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { ImageDetail, ImageRow, Source, SourceKind, Verdict } from '../../shared/api.js';
+import { call, newOpId, onProgress } from './api.js';
+import { Badge, Busy, Empty, ErrorBox, VERDICT_WORDS, shortDigest, useAction, useLoad } from './common.js';
+
+const KIND_LABEL: Record<SourceKind, string> = { registry: 'Registry repository', oci: 'OCI layout folder', archive: 'Docker archive (.tar)', engine: 'Local engine (Docker/Podman)' };
+const ROW_HEIGHT = 36;
+
+function AddSource({ onAdded }: { onAdded: (s: Source) => void }) {
+  const [kind, setKind] = useState<SourceKind>('registry');
+  const [location, setLocation] = useState('');
+  const act = useAction();
+  const placeholder = kind === 'registry' ? 'registry.example.com/team/app' : kind === 'oci' ? '/path/to/layout' : kind === 'archive' ? '/path/to/image.tar' : '';
+  return (
+    <form className="add-source" onSubmit={(e) => {
+      e.preventDefault();
+      void act.run('Adding…', async () => { const s = await call('sources.add', { kind, location: kind === 'engine' ? '' : location.trim() }); setLocation(''); onAdded(s); });
+    }}>
+      <label>Source type
+        <select value={kind} onChange={(e) => setKind(e.target.value as SourceKind)}>
+          {(Object.keys(KIND_LABEL) as SourceKind[]).map((k) => <option key={k} value={k}>{KIND_LABEL[k]}</option>)}
+        </select>
+      </label>
+      {kind !== 'engine' && <label>Location<input value={location} placeholder={placeholder} onChange={(e) => setLocation(e.target.value)} /></label>}
+      <button type="submit">Add source</button>
+      <ErrorBox error={act.error} />
+    </form>
+  );
+}
+
+function Detail({ row, onClose, onSign }: { row: ImageRow; onClose: () => void; onSign: (image: string) => void }) {
+  const ref = row.image.includes('@') || !row.digest ? row.image : row.image;
+  const { data: detail, error } = useLoad<ImageDetail | null>(() => (row.digest ? call('images.detail', { image: ref }) : Promise.resolve(null)), [row.image, row.digest]);
+  return (
+    <aside className="detail" aria-label="Image details">
+      <div className="detail-head">
+        <h2>{row.image}</h2>
+        <button type="button" onClick={onClose} aria-label="Close details">Close</button>
+      </div>
+      <p><Badge row={row} /></p>
+      <p className="message">{row.message}</p>
+      <dl>
+        <dt>Digest</dt><dd className="mono">{row.digest ?? 'unknown'}</dd>
+        {detail && <><dt>Media type</dt><dd className="mono">{detail.mediaType}</dd>
+          <dt>Platforms</dt><dd>{detail.platforms.length ? detail.platforms.map((p) => p.platform).join(', ') : 'single platform'}</dd>
+          <dt>Signature tag</dt><dd className="mono">{detail.signatureTag}</dd></>}
+      </dl>
+      <ErrorBox error={error} />
+      <button type="button" onClick={() => onSign(row.image)}>Sign this image…</button>
+      <h3>Signatures ({row.signatures.length})</h3>
+      {row.signatures.length === 0 && <Empty>No signatures are stored for this digest.</Empty>}
+      <ol className="sigs">
+        {row.signatures.map((s, i) => (
+          <li key={i} className="sig">
+            <p><strong>{s.keyName ?? 'Unknown key'}</strong> — <span className={`status status-${s.status}`}>{s.ok ? 'valid' : VERDICT_WORDS[s.status].label}</span></p>
+            <dl>
+              <dt>Fingerprint</dt><dd className="mono">{s.keyFingerprint ?? 'not a trusted key'}</dd>
+              <dt>Signed at</dt><dd>{s.timestamp ? new Date(s.timestamp * 1000).toISOString() : 'no time in the payload'}</dd>
+              <dt>Identity</dt><dd className="mono">{s.identity ?? '—'}</dd>
+              <dt>Annotations</dt><dd>{s.annotations && Object.keys(s.annotations).length ? Object.entries(s.annotations).map(([k, v]) => `${k}=${String(v)}`).join(', ') : 'none'}</dd>
+            </dl>
+            <ul className="checks" aria-label="Checks">
+              {s.reasons.map((r, j) => <li key={j}>{r}</li>)}
+            </ul>
+          </li>
+        ))}
+      </ol>
+    </aside>
+  );
+}
+
+export function ImagesScreen({ onSign }: { onSign: (image: string) => void }) {
+  const sources = useLoad(() => call('sources.list', {}));
+  const [selected, setSelected] = useState<string | null>(null);
+  const [rows, setRows] = useState<ImageRow[] | null>(null);
+  const [filter, setFilter] = useState<Verdict | 'all'>('all');
+  const [search, setSearch] = useState('');
+  const [open, setOpen] = useState<ImageRow | null>(null);
+  const [progress, setProgress] = useState<string | null>(null);
+  const act = useAction();
+  const parentRef = useRef<HTMLDivElement>(null);
+
+  const source = sources.data?.find((s) => s.id === selected) ?? null;
+  useEffect(() => { if (!selected && sources.data?.[0]) setSelected(sources.data[0].id); }, [sources.data, selected]);
+
+  const load = (id: string) => {
+    const opId = newOpId();
+    const off = onProgress((e) => { if (e.opId === opId) setProgress(e.message); });
+    setRows(null);
+    setOpen(null);
+    void act.run('Checking images…', () => call('images.list', { sourceId: id, opId }).then(setRows)).finally(() => { off(); setProgress(null); });
+  };
+  useEffect(() => { if (selected) load(selected); /* eslint-disable-next-line react-hooks/exhaustive-deps */ }, [selected]);
+
+  const shown = useMemo(() => (rows ?? []).filter((r) => (filter === 'all' || r.verdict === filter) && (search === '' || r.image.toLowerCase().includes(search.toLowerCase()) || (r.digest ?? '').includes(search))), [rows, filter, search]);
+  const virtual = useVirtualizer({ count: shown.length, getScrollElement: () => parentRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+
+  return (
+    <div className="images">
+      <nav className="sources" aria-label="Sources">
+        <h2>Sources</h2>
+        {sources.data?.length === 0 && <Empty>Add a registry repository, a layout folder, an archive or the local engine to see its images.</Empty>}
+        <ul>
+          {sources.data?.map((s) => (
+            <li key={s.id}>
+              <button type="button" className={s.id === selected ? 'source selected' : 'source'} aria-current={s.id === selected} onClick={() => setSelected(s.id)}>{s.label}</button>
+              <button type="button" className="link" aria-label={`Remove source ${s.label}`} onClick={() => void act.run('Removing…', async () => { await call('sources.remove', { id: s.id }); if (selected === s.id) { setSelected(null); setRows(null); } sources.reload(); })}>✕</button>
+            </li>
+          ))}
+        </ul>
+        <AddSource onAdded={(s) => { sources.reload(); setSelected(s.id); }} />
+        <ErrorBox error={sources.error} />
+      </nav>
+      <section className="image-list" aria-label="Images">
+        <div className="toolbar">
+          <label>Search<input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="reference or digest" /></label>
+          <label>Verdict
+            <select value={filter} onChange={(e) => setFilter(e.target.value as Verdict | 'all')}>
+              <option value="all">all</option>
+              {(Object.keys(VERDICT_WORDS) as Verdict[]).map((v) => <option key={v} value={v}>{VERDICT_WORDS[v].label}</option>)}
+            </select>
+          </label>
+          <button type="button" disabled={!selected || act.busy !== null} onClick={() => selected && load(selected)}>Refresh</button>
+          {rows && <span className="count">{shown.length} of {rows.length} images</span>}
+        </div>
+        <Busy text={act.busy ? progress ?? act.busy : null} />
+        <ErrorBox error={act.error} />
+        {!source && sources.data && sources.data.length > 0 && <Empty>Pick a source on the left.</Empty>}
+        {rows && rows.length === 0 && <Empty>This source has no images yet. Push one, or pick another source.</Empty>}
+        {rows && rows.length > 0 && (
+          <div className="table" role="table" aria-label="Images" aria-rowcount={shown.length + 1}>
+            <div className="tr th" role="row">
+              <span role="columnheader" className="c-ref">Reference</span>
+              <span role="columnheader" className="c-digest">Digest</span>
+              <span role="columnheader" className="c-signer">Signer</span>
+              <span role="columnheader" className="c-verdict">Verdict</span>
+            </div>
+            <div ref={parentRef} className="tbody" data-testid="image-rows">
+              <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+                {virtual.getVirtualItems().map((v) => {
+                  const r = shown[v.index]!;
+                  return (
+                    <div key={v.key} role="row" tabIndex={0} aria-rowindex={v.index + 2} className={open?.image === r.image ? 'tr selected' : 'tr'}
+                      style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${v.start}px)` }}
+                      onClick={() => setOpen(r)} onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); setOpen(r); } }}>
+                      <span role="cell" className="c-ref mono">{r.image}</span>
+                      <span role="cell" className="c-digest mono">{shortDigest(r.digest)}</span>
+                      <span role="cell" className="c-signer">{r.signers.join(', ') || r.signatures.find((s) => s.keyName)?.keyName || '—'}</span>
+                      <span role="cell" className="c-verdict"><Badge row={r} /></span>
+                    </div>
+                  );
+                })}
+              </div>
+            </div>
+          </div>
+        )}
+      </section>
+      {open && <Detail row={open} onClose={() => setOpen(null)} onSign={onSign} />}
+    </div>
+  );
+}

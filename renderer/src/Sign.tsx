@@ -1,0 +1,132 @@
+import { useEffect, useState } from 'react';
+import type { SignPlanView, SignResultView } from '../../shared/api.js';
+import { call, newOpId, onProgress } from './api.js';
+import { Badge, Busy, Empty, ErrorBox, useAction } from './common.js';
+
+type Step = 'choose' | 'review' | 'signing' | 'done';
+
+export function SignScreen({ initialImage, onDone }: { initialImage: string; onDone: () => void }) {
+  const [step, setStep] = useState<Step>('choose');
+  const [image, setImage] = useState(initialImage);
+  const [plan, setPlan] = useState<SignPlanView | null>(null);
+  const [key, setKey] = useState('');
+  const [recursive, setRecursive] = useState(true);
+  const [pushTo, setPushTo] = useState('');
+  const [annotations, setAnnotations] = useState<Array<{ k: string; v: string }>>([]);
+  const [result, setResult] = useState<SignResultView | null>(null);
+  const [progress, setProgress] = useState<string | null>(null);
+  const act = useAction();
+
+  useEffect(() => { setImage(initialImage); setStep('choose'); }, [initialImage]);
+
+  const review = () => void act.run('Reading the image…', async () => {
+    const p = await call('sign.plan', { image: image.trim() });
+    setPlan(p);
+    setKey((k) => k || p.keys[0]?.name || '');
+    setStep('review');
+  });
+
+  const sign = () => void act.run('Signing…', async () => {
+    const opId = newOpId();
+    const off = onProgress((e) => { if (e.opId === opId) setProgress(e.message); });
+    setStep('signing');
+    try {
+      const annots = Object.fromEntries(annotations.filter((a) => a.k.trim() !== '').map((a) => [a.k.trim(), a.v]));
+      const r = await call('sign.run', { image: plan!.image, key, annotations: annots, recursive, opId, ...(plan!.needsPush ? { pushTo: pushTo.trim() } : {}) });
+      setResult(r);
+      setStep('done');
+    } catch (e) {
+      setStep('review');
+      throw e;
+    } finally {
+      off();
+      setProgress(null);
+    }
+  });
+
+  const chosenKey = plan?.keys.find((k) => k.name === key);
+  return (
+    <section className="sign" aria-label="Sign an image">
+      <h2>Sign an image</h2>
+      <ol className="steps" aria-label="Steps">
+        {(['choose', 'review', 'signing', 'done'] as Step[]).map((s, i) => <li key={s} aria-current={s === step ? 'step' : undefined} className={s === step ? 'current' : ''}>{i + 1}. {['Choose image', 'Review', 'Sign', 'Result'][i]}</li>)}
+      </ol>
+      {step === 'choose' && (
+        <form onSubmit={(e) => { e.preventDefault(); review(); }}>
+          <label>Image to sign
+            <input value={image} onChange={(e) => setImage(e.target.value)} placeholder="registry.example.com/team/app:1.4, oci:/dir:name, docker-archive:/file.tar" size={60} />
+          </label>
+          <button type="submit" disabled={image.trim() === ''}>Review what will be signed</button>
+        </form>
+      )}
+      {step === 'review' && plan && (
+        <form onSubmit={(e) => { e.preventDefault(); sign(); }} className="review">
+          <dl>
+            <dt>Reference</dt><dd className="mono">{plan.image}</dd>
+            {plan.needsPush ? <><dt>Digest</dt><dd>known once the image is pushed</dd></> : <>
+              <dt>Identity signed</dt><dd className="mono">{plan.identity}</dd>
+              <dt>Digest</dt><dd className="mono" data-testid="plan-digest">{plan.digest}</dd>
+              <dt>Media type</dt><dd className="mono">{plan.mediaType}</dd></>}
+            <dt>Stored at</dt><dd className="mono" data-testid="stored-at">{plan.storedAt}</dd>
+          </dl>
+          {plan.needsPush && (
+            <label>Push to (registry reference)
+              <input value={pushTo} onChange={(e) => setPushTo(e.target.value)} placeholder="registry.example.com/team/app:1.5" required />
+            </label>
+          )}
+          {plan.targets.length > 1 && (
+            <fieldset>
+              <legend>Platforms</legend>
+              <ul>{plan.targets.slice(1).map((t) => <li key={t.digest} className="mono">{t.platform ?? t.digest}</li>)}</ul>
+              <label><input type="checkbox" checked={recursive} onChange={(e) => setRecursive(e.target.checked)} /> Also sign each platform manifest (podman checks those)</label>
+            </fieldset>
+          )}
+          <fieldset>
+            <legend>Annotations to add</legend>
+            {annotations.map((a, i) => (
+              <div key={i} className="annotation">
+                <label>Key<input value={a.k} onChange={(e) => setAnnotations(annotations.map((x, j) => (j === i ? { ...x, k: e.target.value } : x)))} /></label>
+                <label>Value<input value={a.v} onChange={(e) => setAnnotations(annotations.map((x, j) => (j === i ? { ...x, v: e.target.value } : x)))} /></label>
+                <button type="button" onClick={() => setAnnotations(annotations.filter((_, j) => j !== i))} aria-label={`Remove annotation ${i + 1}`}>Remove</button>
+              </div>
+            ))}
+            <button type="button" onClick={() => setAnnotations([...annotations, { k: '', v: '' }])}>Add annotation</button>
+          </fieldset>
+          {plan.keys.length === 0 ? <Empty>You have no signing key yet: generate one on the Keys screen first.</Empty> : (
+            <label>Signing key
+              <select value={key} onChange={(e) => setKey(e.target.value)}>
+                {plan.keys.map((k) => <option key={k.id} value={k.name}>{k.name} ({k.algorithm})</option>)}
+              </select>
+            </label>
+          )}
+          {chosenKey && <p>Fingerprint <span className="mono" data-testid="key-fingerprint">{chosenKey.fingerprint}</span></p>}
+          <div className="buttons">
+            <button type="button" onClick={() => setStep('choose')}>Back</button>
+            <button type="submit" className="primary" disabled={!chosenKey || (plan.needsPush && pushTo.trim() === '')}>{plan.needsPush ? 'Push and sign' : 'Sign'}</button>
+          </div>
+        </form>
+      )}
+      {step === 'signing' && <Busy text={progress ?? 'Signing…'} />}
+      {act.busy && step !== 'signing' && <Busy text={act.busy} />}
+      <ErrorBox error={act.error} />
+      {step === 'done' && result && (
+        <div className="result" role="status">
+          <h3>Signed — read back from where it was stored:</h3>
+          {result.pushed && <p>Pushed to <span className="mono">{result.pushed.dest}</span> at <span className="mono">{result.pushed.digest}</span></p>}
+          <ul>
+            {result.signatures.map((s) => (
+              <li key={s.digest}>
+                <span className="mono">{s.platform ?? 'image'} {s.digest.slice(0, 19)}…</span> <Badge row={s.readBack} />
+                <div className="mono small">{s.location}{s.alreadyPresent ? ' (it was already there)' : ''}</div>
+              </li>
+            ))}
+          </ul>
+          <div className="buttons">
+            <button type="button" onClick={() => { setStep('choose'); setResult(null); }}>Sign another</button>
+            <button type="button" className="primary" onClick={onDone}>Back to images</button>
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,90 @@
+// The renderer's side of the channel: window.signet (Electron preload) when present, else the web
+// host's POST /api/<name> with the per-launch token from location.hash.
+import type { ApiName, ApiResponse, ArgsOf, ProgressEvent, ResultOf, SignetBridge } from '../../shared/api.js';
+
+declare global {
+  interface Window { signet?: SignetBridge }
+}
+
+export class ApiError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+const token = (() => {
+  const m = /token=([A-Za-z0-9_-]+)/.exec(window.location.hash);
+  return m ? m[1]! : '';
+})();
+
+async function callWeb<N extends ApiName>(name: N, args: ArgsOf<N>): Promise<ApiResponse<ResultOf<N>>> {
+  let res: Response;
+  try {
+    res = await fetch(`./api/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(args) });
+  } catch {
+    return { ok: false, error: { code: 'NETWORK', message: 'Signet is not answering: is it still running?' } };
+  }
+  try {
+    return (await res.json()) as ApiResponse<ResultOf<N>>;
+  } catch {
+    return { ok: false, error: { code: 'INTERNAL', message: `Signet answered ${res.status} without a result.` } };
+  }
+}
+
+export async function call<N extends ApiName>(name: N, args: ArgsOf<N>): Promise<ResultOf<N>> {
+  const r = window.signet ? await window.signet.call(name, args) : await callWeb(name, args);
+  if (!r.ok) throw new ApiError(r.error.code, r.error.message);
+  return r.result;
+}
+
+type Listener = (e: ProgressEvent) => void;
+const listeners = new Set<Listener>();
+let started = false;
+
+function startEvents(): void {
+  if (started) return;
+  started = true;
+  if (window.signet) {
+    window.signet.onProgress((e) => listeners.forEach((l) => l(e)));
+    return;
+  }
+  const es = new EventSource(`./api/events?token=${encodeURIComponent(token)}`);
+  es.onmessage = (m) => {
+    try {
+      const e = JSON.parse(m.data as string) as ProgressEvent;
+      listeners.forEach((l) => l(e));
+    } catch { /* not ours */ }
+  };
+}
+
+export function onProgress(listener: Listener): () => void {
+  startEvents();
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+let counter = 0;
+export function newOpId(): string {
+  counter += 1;
+  return `op${Date.now().toString(36)}${counter}`;
+}
+
+export function hasToken(): boolean {
+  return Boolean(window.signet) || token !== '';
+}
+
+/** Saves text as a file through the browser's download (both hosts). */
+export function saveFile(name: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/octet-stream' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

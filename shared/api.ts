@@ -1,0 +1,318 @@
+/**
+ * The typed channel between the renderer and a host (Electron main through the preload, or the web
+ * host on POST /api/<name>). Every operation the UI needs is here, with its argument and result
+ * types and a runtime validator for its argument. Hosts validate every request with these before
+ * anything reaches the engine. Plain TypeScript, no Node or DOM: the renderer and hosts share it.
+ *
+ * No private key material is ever a result: key operations return metadata and public keys only.
+ */
+
+// ---- result shapes (mirrors of the engine's, kept structural so the renderer needs no engine code)
+
+export type Verdict = 'verified' | 'unknown-key' | 'invalid' | 'revoked' | 'unsigned' | 'error';
+
+export interface SignatureReport {
+  status: Exclude<Verdict, 'unsigned'>;
+  ok: boolean;
+  keyName?: string;
+  keyFingerprint?: string;
+  scheme?: string;
+  identity?: string;
+  creator?: string;
+  timestamp?: number;
+  annotations?: Record<string, unknown>;
+  payloadDigest: string;
+  reasons: string[];
+}
+
+export interface ImageRow {
+  image: string;
+  digest?: string;
+  verdict: Verdict;
+  message: string;
+  signers: string[];
+  signatures: SignatureReport[];
+}
+
+export type SourceKind = 'registry' | 'oci' | 'archive' | 'engine';
+export interface Source {
+  id: string;
+  kind: SourceKind;
+  /** registry: host[:port]/repo; oci: DIR; archive: FILE; engine: '' */
+  location: string;
+  label: string;
+}
+
+export interface ImageDetail {
+  image: string;
+  digest: string;
+  mediaType: string;
+  size: number;
+  platforms: Array<{ platform: string; digest: string }>;
+  signatureTag: string;
+}
+
+export interface KeyInfo {
+  id: string;
+  name: string;
+  algorithm: string;
+  fingerprint: string;
+  publicKeyPem: string;
+  created: string;
+  origin: 'generated' | 'imported';
+  inKeychain?: boolean;
+}
+
+export interface TrustInfo {
+  name: string;
+  algorithm: string;
+  fingerprint: string;
+  publicKeyPem: string;
+  added: string;
+  revokedAt?: string;
+}
+
+export interface SignPlanView {
+  image: string;
+  identity: string;
+  digest: string;
+  mediaType: string;
+  targets: Array<{ digest: string; mediaType: string; platform?: string }>;
+  /** Where the signature will be stored, in words. */
+  storedAt: string;
+  /** True when the image must be pushed first (archives, engine images). */
+  needsPush: boolean;
+  keys: KeyInfo[];
+}
+
+export interface SignedTargetView {
+  digest: string;
+  mediaType: string;
+  platform?: string;
+  location: string;
+  attempts: number;
+  alreadyPresent: boolean;
+  readBack: ImageRow;
+}
+
+export interface SignResultView {
+  image: string;
+  digest: string;
+  mediaType: string;
+  identity: string;
+  signatures: SignedTargetView[];
+  pushed?: { dest: string; digest: string };
+}
+
+export interface RegistryInfo {
+  host: string;
+  /** 'keychain' when Signet stores the credentials; 'docker-login' uses docker/podman's login. */
+  auth: 'keychain' | 'docker-login' | 'none';
+  username?: string;
+}
+
+export interface AuditEntryView {
+  time: string;
+  user: string;
+  outcome: 'signed' | 'failed';
+  key: { id?: string; name: string; fingerprint: string; source: 'keychain' | 'file' };
+  image: string;
+  digest?: string;
+  identity?: string;
+  annotations: Record<string, string>;
+  registry?: Array<{ digest: string; platform?: string; location: string; attempts: number; alreadyPresent: boolean; readBack: string }>;
+  error?: string;
+}
+
+export const POLICY_FORMATS = ['cosign', 'containers', 'kyverno', 'kyverno-ivp', 'policy-controller'] as const;
+export type PolicyFormat = (typeof POLICY_FORMATS)[number];
+
+export interface PolicyExportView {
+  format: PolicyFormat;
+  files: Array<{ path: string; content: string; mode?: number }>;
+  notes: string[];
+  keys: Array<{ name: string; fingerprint: string }>;
+}
+
+// ---- the operations
+
+export interface Api {
+  'sources.list': { args: Record<string, never>; result: Source[] };
+  'sources.add': { args: { kind: SourceKind; location: string }; result: Source };
+  'sources.remove': { args: { id: string }; result: { removed: true } };
+  'images.list': { args: { sourceId: string; opId?: string }; result: ImageRow[] };
+  'images.detail': { args: { image: string }; result: ImageDetail };
+  'sign.plan': { args: { image: string }; result: SignPlanView };
+  'sign.run': { args: { image: string; key: string; annotations: Record<string, string>; recursive: boolean; pushTo?: string; opId?: string }; result: SignResultView };
+  'keys.list': { args: Record<string, never>; result: KeyInfo[] };
+  'keys.generate': { args: { name: string; algorithm: 'ed25519' | 'ecdsa-p256' }; result: KeyInfo };
+  'keys.import': { args: { name: string; pem: string; password: string }; result: KeyInfo };
+  'keys.rename': { args: { name: string; newName: string }; result: KeyInfo };
+  'keys.delete': { args: { name: string; fingerprint: string }; result: KeyInfo };
+  'keys.exportPublic': { args: { name: string }; result: { name: string; pem: string; fingerprint: string } };
+  'policy.export': { args: { format: PolicyFormat; images: string; keys: string[] }; result: PolicyExportView };
+  'trust.list': { args: Record<string, never>; result: TrustInfo[] };
+  'trust.preview': { args: { pem: string }; result: { algorithm: string; fingerprint: string } };
+  'trust.add': { args: { name: string; pem: string }; result: TrustInfo };
+  'trust.revoke': { args: { name: string }; result: TrustInfo };
+  'trust.remove': { args: { name: string }; result: TrustInfo };
+  'registries.list': { args: Record<string, never>; result: RegistryInfo[] };
+  'registries.add': { args: { host: string; auth: 'keychain' | 'docker-login' | 'none'; username?: string; password?: string }; result: RegistryInfo };
+  'registries.remove': { args: { host: string }; result: { removed: true } };
+  'registries.test': { args: { host: string }; result: { ok: boolean; message: string } };
+  'audit.list': { args: Record<string, never>; result: { entries: AuditEntryView[]; damaged: number[] } };
+}
+
+export type ApiName = keyof Api;
+export type ArgsOf<N extends ApiName> = Api[N]['args'];
+export type ResultOf<N extends ApiName> = Api[N]['result'];
+
+/** What a host answers: a result, or an error in plain words with a stable code. */
+export type ApiResponse<T> = { ok: true; result: T } | { ok: false; error: { code: string; message: string } };
+
+/** Progress of long work, tagged with the opId the request carried. */
+export interface ProgressEvent {
+  opId: string;
+  message: string;
+  done?: number;
+  total?: number;
+}
+
+/** What the preload exposes as window.signet. */
+export interface SignetBridge {
+  call<N extends ApiName>(name: N, args: ArgsOf<N>): Promise<ApiResponse<ResultOf<N>>>;
+  onProgress(listener: (e: ProgressEvent) => void): () => void;
+}
+
+// ---- runtime validation
+
+export class ValidationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ValidationError';
+  }
+}
+
+type Check = (v: unknown, path: string) => void;
+
+const MAX_STRING = 4096;
+const MAX_PEM = 16 * 1024;
+
+function fail(path: string, what: string): never {
+  throw new ValidationError(`${path}: ${what}`);
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+const str = (opts: { max?: number; min?: number; pattern?: RegExp; multiline?: boolean } = {}): Check => (v, path) => {
+  if (typeof v !== 'string') fail(path, 'must be a string');
+  const s = v as string;
+  if (s.length < (opts.min ?? 1)) fail(path, 'must not be empty');
+  if (s.length > (opts.max ?? MAX_STRING)) fail(path, `must be at most ${opts.max ?? MAX_STRING} characters`);
+  if (!opts.multiline && CONTROL.test(s)) fail(path, 'must not contain control characters');
+  if (opts.multiline && s.includes('\u0000')) fail(path, 'must not contain NUL');
+  if (opts.pattern && !opts.pattern.test(s)) fail(path, 'is not in the expected form');
+};
+const name: Check = str({ max: 64 });
+const bool: Check = (v, path) => { if (typeof v !== 'boolean') fail(path, 'must be true or false'); };
+const oneOf = (values: readonly string[]): Check => (v, path) => {
+  if (typeof v !== 'string' || !values.includes(v)) fail(path, `must be one of ${values.join(', ')}`);
+};
+const opId: Check = str({ max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
+const pem: Check = str({ max: MAX_PEM, multiline: true, pattern: /-----BEGIN [A-Z ]+-----/ });
+/** An image reference or a transport (oci:DIR, docker-archive:FILE, docker-daemon:NAME): no traversal. */
+const imageRef: Check = (v, path) => {
+  str({ max: 1024 })(v, path);
+  const s = v as string;
+  const m = /^(oci|docker-archive):(.*)$/.exec(s);
+  if (m) filePath(m[2]!.split(':')[0], path);
+  else if (!/^(docker-daemon:)?[A-Za-z0-9._\-/:@+]+$/.test(s) || s.includes('..')) fail(path, 'is not an image reference');
+};
+/** An absolute path with no `..` segment. */
+const filePath: Check = (v, path) => {
+  str({ max: 1024 })(v, path);
+  const s = v as string;
+  if (!s.startsWith('/')) fail(path, 'must be an absolute path');
+  if (s.split(/[\\/]/).includes('..')) fail(path, 'must not contain ".."');
+};
+const host: Check = str({ max: 255, pattern: /^[A-Za-z0-9.-]+(:\d{1,5})?$/ });
+const registryRepo: Check = str({ max: 512, pattern: /^[A-Za-z0-9.-]+(:\d{1,5})?\/[a-z0-9._/-]+$/ });
+const stringMap: Check = (v, path) => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, 'must be an object');
+  const entries = Object.entries(v as object);
+  if (entries.length > 64) fail(path, 'has too many entries');
+  for (const [k, x] of entries) {
+    str({ max: 256, pattern: /^[A-Za-z0-9._\-/]+$/ })(k, `${path} key`);
+    str({ max: 1024, min: 0 })(x, `${path}.${k}`);
+  }
+};
+const list = (item: Check, max = 64): Check => (v, path) => {
+  if (!Array.isArray(v)) fail(path, 'must be a list');
+  if ((v as unknown[]).length > max) fail(path, `must have at most ${max} items`);
+  (v as unknown[]).forEach((x, i) => item(x, `${path}[${i}]`));
+};
+
+function object(fields: Record<string, Check>, optional: Record<string, Check> = {}): Check {
+  return (v, path) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, 'must be an object');
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) if (!(k in fields) && !(k in optional)) fail(path, `unexpected field "${k}"`);
+    for (const [k, check] of Object.entries(fields)) {
+      if (!(k in o)) fail(path, `missing field "${k}"`);
+      check(o[k], k);
+    }
+    for (const [k, check] of Object.entries(optional)) if (k in o && o[k] !== undefined) check(o[k], k);
+  };
+}
+
+const none = object({});
+
+export const VALIDATORS: { [N in ApiName]: Check } = {
+  'sources.list': none,
+  'sources.add': (v, path) => {
+    object({ kind: oneOf(['registry', 'oci', 'archive', 'engine']), location: str({ max: 1024, min: 0 }) })(v, path);
+    const o = v as { kind: SourceKind; location: string };
+    if (o.kind === 'registry') registryRepo(o.location, 'location');
+    else if (o.kind === 'oci' || o.kind === 'archive') filePath(o.location, 'location');
+    else if (o.location !== '') fail('location', 'must be empty for the local engine');
+  },
+  'sources.remove': object({ id: str({ max: 64, pattern: /^[a-f0-9]+$/ }) }),
+  'images.list': object({ sourceId: str({ max: 64, pattern: /^[a-f0-9]+$/ }) }, { opId }),
+  'images.detail': object({ image: imageRef }),
+  'sign.plan': object({ image: imageRef }),
+  'sign.run': object({ image: imageRef, key: name, annotations: stringMap, recursive: bool }, { pushTo: imageRef, opId }),
+  'keys.list': none,
+  'keys.generate': object({ name, algorithm: oneOf(['ed25519', 'ecdsa-p256']) }),
+  'keys.import': object({ name, pem, password: str({ max: 1024 }) }),
+  'keys.rename': object({ name, newName: name }),
+  'keys.delete': object({ name, fingerprint: str({ max: 128 }) }),
+  'keys.exportPublic': object({ name }),
+  'policy.export': object({ format: oneOf(POLICY_FORMATS), images: str({ max: 512, pattern: /^[A-Za-z0-9._\-:/@*?]+$/ }), keys: list(name) }),
+  'trust.list': none,
+  'trust.preview': object({ pem }),
+  'trust.add': object({ name, pem }),
+  'trust.revoke': object({ name: str({ max: 128 }) }),
+  'trust.remove': object({ name: str({ max: 128 }) }),
+  'registries.list': none,
+  'registries.add': (v, path) => {
+    object({ host, auth: oneOf(['keychain', 'docker-login', 'none']) }, { username: str({ max: 256 }), password: str({ max: 4096 }) })(v, path);
+    const o = v as { auth: string; username?: string; password?: string };
+    if (o.auth === 'keychain' && (o.username === undefined || o.password === undefined)) fail('password', 'a user name and password are needed to store credentials');
+  },
+  'registries.remove': object({ host }),
+  'registries.test': object({ host }),
+  'audit.list': none,
+};
+
+export const API_NAMES = Object.keys(VALIDATORS) as ApiName[];
+
+export function isApiName(s: string): s is ApiName {
+  return Object.prototype.hasOwnProperty.call(VALIDATORS, s);
+}
+
+/** Throws ValidationError unless `args` is a well-formed argument of operation `name`. */
+export function validateArgs<N extends ApiName>(name: N, args: unknown): ArgsOf<N> {
+  VALIDATORS[name](args, 'arguments');
+  return args as ArgsOf<N>;
+}

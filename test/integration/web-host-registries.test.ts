@@ -1,0 +1,97 @@
+// Registries and sources through the API (the Registries and Images screens' operations): a
+// password kept in the (here in-memory) keychain, never in registries.json, is what the engine
+// uses; a wrong one fails the connection test in plain words; removing the registry removes it
+// from the keychain.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startWebHost, type WebHost } from '../../electron/host/web-host.js';
+import { MemoryBackend } from '../helpers/memory-keychain.js';
+import { makeTempDir } from '../helpers/tmp.js';
+import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { pushFixtureImage } from '../helpers/push.js';
+import { writeArchive } from '../helpers/archive.js';
+
+describe('registries with stored credentials, through the web host API', () => {
+  let host: WebHost;
+  let reg: TestRegistry;
+  let dir: string;
+  const registryBackend = new MemoryBackend();
+
+  const call = async (name: string, args: unknown) => {
+    const res = await fetch(`http://127.0.0.1:${host.port}/api/${name}`, { method: 'POST', headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' }, body: JSON.stringify(args) });
+    return (await res.json()) as { ok: boolean; result?: any; error?: { code: string; message: string } };
+  };
+
+  before(async () => {
+    [dir, reg] = await Promise.all([makeTempDir(), startRegistry({ auth: 'htpasswd' })]);
+    await mkdir(join(dir, 'renderer'));
+    await writeFile(join(dir, 'renderer', 'index.html'), '<!doctype html>');
+    // No docker login for this registry: an empty docker config.
+    await writeFile(join(dir, 'config.json'), '{}');
+    process.env.DOCKER_CONFIG = dir;
+    process.env.REGISTRY_AUTH_FILE = join(dir, 'auth.json');
+    host = await startWebHost({ dataDir: join(dir, 'home'), rendererDir: join(dir, 'renderer'), context: { keyBackend: new MemoryBackend(), registryBackend } });
+    await pushFixtureImage(reg, 'team/app', 'v1');
+  });
+  after(async () => { await host?.close(); await reg?.stop(); });
+
+  test('anonymous fails, a wrong password fails, the right one lists the images; the password is only in the keychain', async () => {
+    assert.equal((await call('registries.add', { host: reg.host, auth: 'none' })).ok, true);
+    const anon = await call('registries.test', { host: reg.host });
+    assert.equal(anon.result.ok, false, anon.result.message);
+    const src = (await call('sources.add', { kind: 'registry', location: `${reg.host}/team/app` })).result;
+    const denied = await call('images.list', { sourceId: src.id });
+    assert.ok(!denied.ok || denied.result[0].verdict === 'error', JSON.stringify(denied));
+
+    await call('registries.add', { host: reg.host, auth: 'keychain', username: reg.username, password: 'wrong-password' });
+    const wrong = await call('registries.test', { host: reg.host });
+    assert.equal(wrong.result.ok, false);
+    assert.match(wrong.result.message, /\w+ \w+/);
+
+    await call('registries.add', { host: reg.host, auth: 'keychain', username: reg.username, password: reg.password });
+    const ok = await call('registries.test', { host: reg.host });
+    assert.equal(ok.result.ok, true, ok.result.message);
+    const rows = await call('images.list', { sourceId: src.id });
+    assert.equal(rows.ok, true, JSON.stringify(rows));
+    assert.equal(rows.result[0].verdict, 'unsigned');
+
+    const listed = await call('registries.list', {});
+    assert.deepEqual(listed.result, [{ host: reg.host, auth: 'keychain', username: reg.username }]);
+    const file = await readFile(join(dir, 'home', 'registries.json'), 'utf8');
+    assert.ok(!file.includes(reg.password!), 'no password in registries.json');
+    assert.equal(registryBackend.secrets.get(reg.host), reg.password);
+    assert.ok(!JSON.stringify(listed).includes(reg.password!));
+
+    assert.equal((await call('registries.remove', { host: reg.host })).ok, true);
+    assert.equal(registryBackend.secrets.has(reg.host), false);
+    assert.deepEqual((await call('registries.list', {})).result, []);
+    assert.equal((await call('sources.remove', { id: src.id })).ok, true);
+    assert.deepEqual((await call('sources.list', {})).result, []);
+  });
+
+  test('an archive is pushed and signed in one Sign flow; the result is the verdict read back', async () => {
+    await call('registries.add', { host: reg.host, auth: 'keychain', username: reg.username, password: reg.password });
+    const key = await call('keys.generate', { name: 'Release', algorithm: 'ecdsa-p256' });
+    assert.equal(key.ok, true, JSON.stringify(key));
+    const file = join(dir, 'app.tar');
+    await writeArchive(file, [{ tags: ['example.com/app:1.0'] }]);
+    const src = await call('sources.add', { kind: 'archive', location: file });
+    const rows = await call('images.list', { sourceId: src.result.id });
+    assert.equal(rows.ok, true, JSON.stringify(rows));
+    assert.equal(rows.result.length, 1);
+    const image = `docker-archive:${file}`;
+    const plan = await call('sign.plan', { image });
+    assert.equal(plan.ok, true, JSON.stringify(plan));
+    assert.equal(plan.result.needsPush, true);
+    const dest = `${reg.host}/team/pushed:1.0`;
+    const signed = await call('sign.run', { image, key: 'Release', annotations: { env: 'prod' }, recursive: true, pushTo: dest });
+    assert.equal(signed.ok, true, JSON.stringify(signed));
+    assert.equal(signed.result.pushed.dest, dest);
+    assert.equal(signed.result.signatures[0].readBack.verdict, 'verified');
+    assert.deepEqual(signed.result.signatures[0].readBack.signers, ['Release']);
+    const log = await call('audit.list', {});
+    assert.equal(log.result.entries.at(-1).outcome, 'signed');
+  });
+});
