@@ -257,7 +257,8 @@ function object(fields: Record<string, Check>, optional: Record<string, Check> =
   return (v, path) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, 'must be an object');
     const o = v as Record<string, unknown>;
-    for (const k of Object.keys(o)) if (!(k in fields) && !(k in optional)) fail(path, `unexpected field "${k}"`);
+    // Own properties only: `in` would let toString, constructor or __proto__ through unchecked.
+    for (const k of Object.keys(o)) if (!Object.hasOwn(fields, k) && !Object.hasOwn(optional, k)) fail(path, `unexpected field "${k}"`);
     for (const [k, check] of Object.entries(fields)) {
       if (!(k in o)) fail(path, `missing field "${k}"`);
       check(o[k], k);

@@ -35,12 +35,15 @@ export function sourceTransport(s: Source): string {
 
 function parseSources(doc: unknown): Source[] {
   const o = expectObject(doc, 'sources.json');
+  if (o.version !== 1) throw new Error(`sources.json has version ${JSON.stringify(o.version)}, not 1`);
   if (!Array.isArray(o.sources)) throw new Error('sources.json has no "sources" list');
   return o.sources.map((v, i) => {
     const e = expectObject(v, `source ${i + 1}`);
     const kind = expectString(e, 'kind', `source ${i + 1}`) as SourceKind;
     if (!KINDS.includes(kind)) throw new Error(`source ${i + 1} has an unknown kind`);
-    const location = typeof e.location === 'string' ? e.location : '';
+    // A string, possibly empty: the local engine source has no location.
+    if (typeof e.location !== 'string') throw new Error(`source ${i + 1} has no "location" string`);
+    const location = e.location;
     return { id: expectString(e, 'id', `source ${i + 1}`), kind, location, label: label(kind, location) };
   });
 }
@@ -85,6 +88,7 @@ export class SourceStore {
 
 function parseRegistries(doc: unknown): RegistryInfo[] {
   const o = expectObject(doc, 'registries.json');
+  if (o.version !== 1) throw new Error(`registries.json has version ${JSON.stringify(o.version)}, not 1`);
   if (!Array.isArray(o.registries)) throw new Error('registries.json has no "registries" list');
   return o.registries.map((v, i) => {
     const e = expectObject(v, `registry ${i + 1}`);
@@ -127,7 +131,9 @@ export class RegistryStore {
 
   /** For the engine: Signet's stored credentials for the host, else the docker/podman login. */
   async credential(host: string): Promise<Credential | null> {
-    const r = (await this.list().catch(() => [])).find((x) => x.host === host);
+    // A damaged registries.json must be reported, not skipped: skipping would quietly fall back to
+    // the docker/podman login, which may be another identity than the one the user configured.
+    const r = (await this.list()).find((x) => x.host === host);
     if (r?.auth === 'none') return null;
     if (r?.auth === 'keychain') {
       const password = await this.backend.get(host);
