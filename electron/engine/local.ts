@@ -48,10 +48,6 @@ export function layoutIdentity(name: string | undefined, explicit: string | unde
   return { ref, identity };
 }
 
-export function isLocal(spec: SourceSpec): boolean {
-  return spec.kind !== 'registry';
-}
-
 async function engineClient(): Promise<EngineClient> {
   const client = new EngineClient(await findEngineSocket());
   await client.ping();

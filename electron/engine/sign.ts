@@ -116,7 +116,3 @@ async function readBackVerdict(store: SignatureStore, at: ReadBackTarget, digest
   return result;
 }
 
-export async function signRegistryImage(client: RegistryClient, ref: Reference, signer: Signer, opts: SignOptions = {}): Promise<SignResult> {
-  const plan = await planRegistrySigning(client, ref, opts.recursive ?? true);
-  return signPlan(client, ref, plan, signer, opts);
-}

@@ -14,6 +14,7 @@ import { AuditLog } from '../../electron/engine/audit/audit-log.js';
 import { generatePrivateKey } from '../../electron/engine/keys/private-key.js';
 import { SignetError } from '../../electron/engine/errors.js';
 import { makeTempDir } from '../helpers/tmp.js';
+import { asideFiles, byteCorruptions } from '../helpers/data-corruption.js';
 import { runSignet } from '../helpers/cli.js';
 import { checksum } from './data-file-writer.js';
 
@@ -32,19 +33,11 @@ function corruptions(valid: Buffer): Array<{ how: string; bytes: Buffer }> {
   const at = valid.indexOf('BEGIN PUBLIC KEY') + 40;
   flipped[at] = flipped[at] === 0x41 ? 0x42 : 0x41;
   return [
-    { how: 'truncated to half', bytes: valid.subarray(0, Math.floor(valid.length / 2)) },
-    { how: 'truncated by one byte', bytes: valid.subarray(0, valid.length - 2) },
-    { how: 'empty', bytes: Buffer.alloc(0) },
-    { how: 'zero bytes (a crash before the data reached the disk)', bytes: Buffer.alloc(valid.length) },
-    { how: 'binary garbage', bytes: Buffer.from([0xff, 0xfe, 0x00, 0x7b]) },
+    ...byteCorruptions(valid),
     { how: 'valid JSON of the wrong shape', bytes: Buffer.from('{"version":1,"keys":{}}') },
     { how: 'a future version', bytes: Buffer.from(valid.toString().replace('"version": 1', '"version": 2')) },
     { how: 'a public key with a flipped character', bytes: flipped },
   ];
-}
-
-function asideFiles(dir: string, name: string): string[] {
-  return readdirSync(dir).filter((f) => f.startsWith(`${name}.corrupt-`));
 }
 
 test('a truncated or corrupt trust.json / keys.json is reported, moved aside byte for byte, never silently replaced', async () => {

@@ -5,13 +5,14 @@
 // new file beside the kept one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RegistryStore, SourceStore } from '../../electron/host/host-stores.js';
 import { dispatch } from '../../electron/host/api-handlers.js';
 import { SignetError } from '../../electron/engine/errors.js';
 import { MemoryBackend } from '../helpers/memory-keychain.js';
 import { makeTempDir } from '../helpers/tmp.js';
+import { asideFiles, byteCorruptions } from '../helpers/data-corruption.js';
 
 type Name = 'sources.json' | 'registries.json';
 
@@ -39,11 +40,7 @@ function editFirst(valid: Buffer, list: string, edit: (e: Record<string, unknown
 function corruptions(name: Name, valid: Buffer): Array<{ how: string; bytes: Buffer }> {
   const list = name === 'sources.json' ? 'sources' : 'registries';
   const common = [
-    { how: 'truncated to half', bytes: valid.subarray(0, Math.floor(valid.length / 2)) },
-    { how: 'truncated by two bytes', bytes: valid.subarray(0, valid.length - 2) },
-    { how: 'empty', bytes: Buffer.alloc(0) },
-    { how: 'zero bytes (a crash before the data reached the disk)', bytes: Buffer.alloc(valid.length) },
-    { how: 'binary garbage', bytes: Buffer.from([0xff, 0xfe, 0x00, 0x7b]) },
+    ...byteCorruptions(valid),
     { how: 'not JSON', bytes: Buffer.from('sources:\n  - oci /tmp/layout\n') },
     { how: 'a JSON list, not an object', bytes: Buffer.from('[]') },
     { how: `no "${list}" list`, bytes: Buffer.from('{"version":1}') },
@@ -64,10 +61,6 @@ function corruptions(name: Name, valid: Buffer): Array<{ how: string; bytes: Buf
       { how: 'a username that is a number', bytes: editFirst(valid, list, (e) => { e.username = 3; }) },
     ];
   return [...common, ...typed];
-}
-
-function asideFiles(dir: string, name: string): string[] {
-  return readdirSync(dir).filter((f) => f.startsWith(`${name}.corrupt-`));
 }
 
 function isCorrupt(path: string, what: string): (e: unknown) => boolean {

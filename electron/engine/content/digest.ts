@@ -11,13 +11,6 @@ export function isDigest(s: unknown): s is Digest {
   return typeof s === 'string' && DIGEST_RE.test(s);
 }
 
-export function parseDigest(s: string, what = 'digest'): Digest {
-  if (!isDigest(s)) {
-    throw new SignetError('DIGEST_INVALID', `The ${what} "${truncate(s)}" is not a sha256 digest (expected sha256: and 64 lowercase hex characters).`);
-  }
-  return s;
-}
-
 export function sha256Digest(bytes: Uint8Array | string): Digest {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }

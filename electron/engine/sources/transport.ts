@@ -17,8 +17,6 @@ export type SourceSpec =
   | { kind: 'docker-archive'; input: string; file: string; name?: string }
   | { kind: 'engine'; input: string; name?: string };
 
-export const TRANSPORTS = ['oci:', 'docker-archive:', 'docker-daemon:', 'docker://'] as const;
-
 function splitPath(rest: string): { path: string; name?: string } {
   const colon = rest.indexOf(':');
   const path = colon < 0 ? rest : rest.slice(0, colon);
