@@ -9,6 +9,7 @@ import { SignetError } from './errors.js';
 import { parseSource, type SourceSpec } from './sources/transport.js';
 import { inspectLayout, listImages, openSource, planLocalSigning, registryRefFor, signLayout, verifyLocal, type LocalOptions } from './local.js';
 import { pushImage, type PushOptions, type PushResult } from './push.js';
+import type { PlatformChoice } from './platform-choice.js';
 
 export interface EngineOptions {
   registry?: RegistryClientOptions;
@@ -61,17 +62,18 @@ export class Engine {
     return parsed.map((p, i) => (p instanceof SignetError ? couldNotCheck(images[i]!, p) : isSpec(p) ? localResults.get(i)! : results[next++]!));
   }
 
-  async planSigning(image: string, recursive = true, local: LocalOptions = {}): Promise<SignPlan> {
+  /** What `sign` would sign; `plan.platforms` lists every platform of an index, for a person to choose from. */
+  async planSigning(image: string, choice: PlatformChoice = {}, local: LocalOptions = {}): Promise<SignPlan> {
     const spec = parseSource(image);
-    if (spec.kind === 'oci-layout') return (await planLocalSigning(spec, local, recursive)).plan;
-    return planRegistrySigning(this.registry, await registryRefFor(this.registry, spec), recursive);
+    if (spec.kind === 'oci-layout') return (await planLocalSigning(spec, local, choice)).plan;
+    return planRegistrySigning(this.registry, await registryRefFor(this.registry, spec), choice);
   }
 
   async sign(image: string, signer: Signer, opts: SignOptions & LocalOptions = {}): Promise<SignResult> {
     const spec = parseSource(image);
     if (spec.kind === 'oci-layout') return signLayout(spec, signer, opts);
     const ref = await registryRefFor(this.registry, spec);
-    const plan = await planRegistrySigning(this.registry, ref, opts.recursive ?? true);
+    const plan = await planRegistrySigning(this.registry, ref, opts);
     return signPlan(this.registry, ref, plan, signer, opts);
   }
 

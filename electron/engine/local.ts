@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { SignetError } from './errors.js';
 
-import { parseManifest, platformString } from './content/manifest.js';
+import { parseManifest } from './content/manifest.js';
 import { formatReference, parseReference, repositoryName, withTag, type Reference } from './content/reference.js';
 import type { RegistryClient } from './registry/client.js';
 import type { Signer } from './keys/signer.js';
@@ -9,6 +9,7 @@ import type { VerifyPolicy } from './cosign/verdict.js';
 import { signatureTag } from './cosign/signature-manifest.js';
 import { couldNotCheck, verifyDigest, verifyRegistryImages, type VerifyProgress, type VerifyResult } from './verify.js';
 import { signingIdentity, signTargets, type SignOptions, type SignPlan, type SignResult } from './sign.js';
+import { choosePlatforms, indexPlatforms, type PlatformChoice } from './platform-choice.js';
 import { inspectResult, type InspectResult } from './inspect.js';
 import { namesWholeRepository, parseSource, type SourceSpec } from './sources/transport.js';
 import { OciLayoutSource } from './sources/oci-layout.js';
@@ -64,24 +65,25 @@ async function engineRegistryRef(registry: RegistryClient, spec: Extract<SourceS
   return ref;
 }
 
-export async function planLocalSigning(spec: SourceSpec, opts: LocalOptions, recursive: boolean): Promise<{ plan: SignPlan; layout: OciLayoutSource; repository: string }> {
+export async function planLocalSigning(spec: SourceSpec, opts: LocalOptions, choice: PlatformChoice = {}): Promise<{ plan: SignPlan; layout: OciLayoutSource; repository: string }> {
   if (spec.kind !== 'oci-layout') throw new Error('planLocalSigning is for layouts');
   const layout = new OciLayoutSource(spec.dir);
   const { ref, identity } = layoutIdentity(spec.name, opts.identity, spec.input);
   const top = await layout.resolve(spec.name);
   const manifest = parseManifest(top.bytes, top.mediaType);
-  // Sign only a complete image: every blob it names must be in the layout with its size.
-  const targets: SignPlan['targets'] = [{ digest: top.digest, mediaType: top.mediaType }];
+  const chosen = choosePlatforms(spec.input, manifest, choice);
+  // Sign only a complete image: every blob it names, on every platform, must be in the layout
+  // with its size (also the platforms not chosen: the index that is signed names them).
   const manifests = [manifest];
   if (manifest.kind === 'index') {
     for (const d of manifest.manifests) {
       const child = await layout.manifest(d.digest);
       manifests.push(parseManifest(child.bytes, child.mediaType));
-      if (recursive) targets.push({ digest: d.digest, mediaType: d.mediaType, ...(d.platform ? { platform: platformString(d.platform) } : {}) });
     }
   }
   for (const m of manifests) if (m.kind === 'manifest') for (const b of [m.config, ...m.layers]) await layout.checkBlob(b.digest, b.size);
-  return { plan: { image: spec.input, identity, digest: top.digest, mediaType: top.mediaType, targets }, layout, repository: repositoryName(ref) };
+  const targets = [{ digest: top.digest, mediaType: top.mediaType }, ...chosen];
+  return { plan: { image: spec.input, identity, digest: top.digest, mediaType: top.mediaType, targets, platforms: indexPlatforms(manifest) }, layout, repository: repositoryName(ref) };
 }
 
 /**
@@ -118,7 +120,7 @@ export async function registryRefFor(registry: RegistryClient, spec: SourceSpec)
 }
 
 export async function signLayout(spec: SourceSpec, signer: Signer, opts: SignOptions & LocalOptions): Promise<SignResult> {
-  const { plan, layout, repository } = await planLocalSigning(spec, opts, opts.recursive ?? true);
+  const { plan, layout, repository } = await planLocalSigning(spec, opts, opts);
   return signTargets(layout.signatures(), plan, signer, opts, (digest) => ({ image: `${spec.input}@${digest}`, repository, where: `${layout.description}:${signatureTag(digest)}` }));
 }
 

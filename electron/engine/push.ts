@@ -1,13 +1,14 @@
 import pLimit from 'p-limit';
 import { SignetError } from './errors.js';
 import type { Digest } from './content/digest.js';
-import { parseManifest, type Descriptor } from './content/manifest.js';
+import { parseManifest, type AnyManifest, type Descriptor } from './content/manifest.js';
 import { formatReference, repositoryName, withDigest, type Reference } from './content/reference.js';
 import type { RegistryClient, RepoRef } from './registry/client.js';
 import { RegistrySignatureStore } from './cosign/registry-signature-store.js';
 import type { ImageSource, ResolvedManifest } from './sources/image-source.js';
 import { planRegistrySigning, signPlan, type SignOptions, type SignResult } from './sign.js';
 import type { Signer } from './keys/signer.js';
+import { choosePlatforms } from './platform-choice.js';
 
 /**
  * Copies one image (every platform of an index) from any source to a registry: blobs the
@@ -50,6 +51,7 @@ export interface PushResult {
 
 interface Plan {
   top: ResolvedManifest;
+  parsed: AnyManifest;
   children: ResolvedManifest[];
   blobs: Descriptor[];
 }
@@ -73,7 +75,7 @@ async function planCopy(source: ImageSource, name: string | undefined): Promise<
     if (m.kind !== 'manifest') continue;
     for (const d of [m.config, ...m.layers]) if (!blobs.has(d.digest)) blobs.set(d.digest, d);
   }
-  return { top, children, blobs: [...blobs.values()] };
+  return { top, parsed, children, blobs: [...blobs.values()] };
 }
 
 export async function pushImage(client: RegistryClient, source: ImageSource, name: string | undefined, dest: Reference, opts: PushOptions = {}): Promise<PushResult> {
@@ -85,6 +87,8 @@ export async function pushImage(client: RegistryClient, source: ImageSource, nam
   //    sized blob stops the push here, with nothing sent.
   const plan = await planCopy(source, name);
   for (const b of plan.blobs) await source.checkBlob(b.digest, b.size);
+  // A platform choice that does not fit this image is refused now, not after the upload.
+  if (opts.signer !== undefined) choosePlatforms(formatReference(dest), plan.parsed, opts.sign ?? {});
   progress.blobsTotal = plan.blobs.length;
   progress.bytesTotal = plan.blobs.reduce((n, b) => n + b.size, 0);
   report();
@@ -160,7 +164,7 @@ export async function pushImage(client: RegistryClient, source: ImageSource, nam
     progress.phase = 'signing';
     report();
     const destRef: Reference = dest.tag !== undefined ? { ...repo, tag: dest.tag } : withDigest({ ...repo }, plan.top.digest);
-    const signing = await planRegistrySigning(client, destRef, opts.sign?.recursive ?? true);
+    const signing = await planRegistrySigning(client, destRef, opts.sign ?? {});
     if (signing.digest !== plan.top.digest) {
       throw new SignetError('SIGN_RACE_LOST', `${formatReference(destRef)} was pushed as ${plan.top.digest}, but the registry now serves ${signing.digest} there (another push replaced it); nothing was signed.`);
     }

@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import { SignetError } from './errors.js';
 import type { Digest } from './content/digest.js';
 import { formatReference, repositoryName, withDigest, type Reference } from './content/reference.js';
-import { parseManifest, platformString } from './content/manifest.js';
+import { parseManifest } from './content/manifest.js';
 import type { RegistryClient } from './registry/client.js';
 import type { Signer } from './keys/signer.js';
 import { buildPayload } from './cosign/payload.js';
@@ -11,14 +11,14 @@ import type { SignatureStore } from './cosign/signature-store.js';
 import { RegistrySignatureStore } from './cosign/registry-signature-store.js';
 import { KEY_HINT_ANNOTATION, type TrustedKey } from './cosign/verdict.js';
 import { verifyDigest, type VerifyResult } from './verify.js';
+import { choosePlatforms, indexPlatforms, type PlatformChoice, type PlatformManifest } from './platform-choice.js';
 
 export const CREATOR = 'Signet 0.1.0';
 
-export interface SignOptions {
+/** Which platform manifests of an index are signed is the PlatformChoice (default: all of them). */
+export interface SignOptions extends PlatformChoice {
   /** `-a k=v`: written into the payload's `optional`. */
   annotations?: Record<string, string>;
-  /** Sign every platform manifest of an index too (default true, as podman checks those). */
-  recursive?: boolean;
   /** Name shown for the key in the read-back verdict. */
   keyName?: string;
   onProgress?: (message: string) => void;
@@ -49,7 +49,10 @@ export interface SignPlan {
   identity: string;
   digest: Digest;
   mediaType: string;
+  /** What will be signed: the image itself first, then the chosen platform manifests. */
   targets: Array<{ digest: Digest; mediaType: string; platform?: string }>;
+  /** Every platform manifest of an index, chosen or not (empty for a single-platform image). */
+  platforms: PlatformManifest[];
 }
 
 /**
@@ -61,16 +64,12 @@ export function signingIdentity(ref: Reference): string {
   return ref.tag !== undefined ? `${repositoryName(ref)}:${ref.tag}` : repositoryName(ref);
 }
 
-export async function planRegistrySigning(client: RegistryClient, ref: Reference, recursive = true): Promise<SignPlan> {
+export async function planRegistrySigning(client: RegistryClient, ref: Reference, choice: PlatformChoice = {}): Promise<SignPlan> {
   const top = await client.getManifest(ref);
   const manifest = parseManifest(top.bytes, top.mediaType);
-  const targets: SignPlan['targets'] = [{ digest: top.digest, mediaType: top.mediaType }];
-  if (manifest.kind === 'index' && recursive) {
-    for (const d of manifest.manifests) {
-      targets.push({ digest: d.digest, mediaType: d.mediaType, ...(d.platform ? { platform: platformString(d.platform) } : {}) });
-    }
-  }
-  return { image: formatReference(ref), identity: signingIdentity(ref), digest: top.digest, mediaType: top.mediaType, targets };
+  const image = formatReference(ref);
+  const targets = [{ digest: top.digest, mediaType: top.mediaType }, ...choosePlatforms(image, manifest, choice)];
+  return { image, identity: signingIdentity(ref), digest: top.digest, mediaType: top.mediaType, targets, platforms: indexPlatforms(manifest) };
 }
 
 export async function signPlan(client: RegistryClient, ref: Reference, plan: SignPlan, signer: Signer, opts: SignOptions = {}): Promise<SignResult> {

@@ -232,3 +232,27 @@ export async function pushFixtureSignature(reg: RegistryLike, repo: string, fixt
   await pushManifest(reg, repo, sigTag, sigManifest, parsed.mediaType ?? OCI_MANIFEST);
   return { imageDigest, sigTag };
 }
+
+/**
+ * Push a multi-platform OCI index at repo:tag: one random image per platform string
+ * (`os/arch[/variant]`), each also tagged `<tag>-<os>-<arch>[-<variant>]` (a repeated platform
+ * gets `-<n>` added), so registry listings show every platform manifest as an image of its own.
+ */
+export async function pushIndexImage(reg: RegistryLike, repo: string, tag: string, platforms: string[]): Promise<{ index: string; children: Array<{ digest: string; platform: string; tag: string }> }> {
+  const children: Array<{ digest: string; platform: string; tag: string; size: number }> = [];
+  for (const [i, platform] of platforms.entries()) {
+    const base = `${tag}-${platform.replaceAll('/', '-')}`;
+    const childTag = children.some((c) => c.tag === base) ? `${base}-${i}` : base;
+    const img = await pushRandomImage(reg, repo, childTag);
+    children.push({ digest: img.digest, platform, tag: childTag, size: img.manifest.length });
+  }
+  const index = JSON.stringify({
+    schemaVersion: 2,
+    mediaType: OCI_INDEX,
+    manifests: children.map((c) => {
+      const [os, architecture, variant] = c.platform.split('/');
+      return { mediaType: OCI_MANIFEST, digest: c.digest, size: c.size, platform: { os, architecture, ...(variant ? { variant } : {}) } };
+    }),
+  });
+  return { index: await pushManifest(reg, repo, tag, index, OCI_INDEX), children: children.map(({ digest, platform, tag: t }) => ({ digest, platform, tag: t })) };
+}
