@@ -4,6 +4,8 @@ import { formatSign } from '../output.js';
 import { startProgress } from '../progress.js';
 import { auditLog, resolveSigner } from '../key-resolution.js';
 import type { PushProgress, PushResult } from '../../engine/push.js';
+import { SignetError } from '../../engine/errors.js';
+import { addPlatformOptions, platformChoice, severalMatched, type PlatformFlags } from '../platform-options.js';
 
 function mib(n: number): string {
   return `${(n / (1 << 20)).toFixed(1)} MiB`;
@@ -33,16 +35,21 @@ export function formatPush(r: PushResult): string {
 }
 
 export function registerPush(program: Command, ctx: CliContext): void {
-  program.command('push')
+  const command = program.command('push')
     .description('copy an image (every platform) to a registry, optionally signing the pushed digest')
     .argument('<source>', 'oci:DIR[:NAME], docker-archive:FILE[:REF], docker-daemon:NAME or a registry reference')
     .argument('<dest>', 'host[:port]/repo[:tag]')
     .option('--sign <key>', 'sign the pushed digest with this key: a keychain key\'s name or id, or a cosign private key file')
     .option('-a, --annotation <key=value>', 'annotation written into the signed payload (repeatable)', collect, [])
-    .option('--no-recursive', 'for a multi-platform index, sign the index only')
+    .option('--no-recursive', 'for a multi-platform index, sign the index only');
+  addPlatformOptions(command)
     .option('--json', 'print the result as JSON')
-    .action(async (source: string, dest: string, o: { sign?: string; annotation: string[]; recursive: boolean; json?: boolean }) => {
+    .action(async (source: string, dest: string, o: PlatformFlags & { sign?: string; annotation: string[]; json?: boolean }) => {
       const annotations = parseAnnotations(o.annotation);
+      const choice = platformChoice(o);
+      if (o.sign === undefined && o.platform.length + o.platformDigest.length > 0) {
+        throw new SignetError('USAGE', '--platform and --platform-digest choose what --sign signs; give --sign KEY as well.');
+      }
       const key = o.sign !== undefined ? await resolveSigner(ctx, o.sign) : undefined;
       const engine = ctx.makeEngine();
       const progress = startProgress();
@@ -50,7 +57,7 @@ export function registerPush(program: Command, ctx: CliContext): void {
         let result;
         try {
           result = await engine.push(source, dest, {
-            ...(key ? { signer: key.signer, sign: { annotations, recursive: o.recursive, keyName: key.name } } : {}),
+            ...(key ? { signer: key.signer, sign: { ...choice, annotations, keyName: key.name } } : {}),
             onProgress: (p) => progress.update(progressLine(p)),
             ...(ctx.globals().debug ? { onMessage: (m: string) => ctx.io.err(`debug: ${m}`) } : {}),
           });
@@ -60,7 +67,13 @@ export function registerPush(program: Command, ctx: CliContext): void {
         }
         if (key && result.signature) await auditLog(ctx).recordSigned(key.audit, annotations, result.signature);
         progress.done();
-        ctx.io.out(o.json ? JSON.stringify(result) : formatPush(result));
+        const notes = result.signature ? severalMatched(result.signature, o.platform) : [];
+        if (o.json) {
+          ctx.io.out(JSON.stringify(result));
+          for (const n of notes) ctx.io.err(`signet: ${n}`);
+        } else {
+          ctx.io.out([formatPush(result), ...notes].join('\n'));
+        }
       } finally {
         progress.done();
         await engine.close();
