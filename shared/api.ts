@@ -77,7 +77,13 @@ export interface SignPlanView {
   identity: string;
   digest: string;
   mediaType: string;
+  /** What will be signed by default: the image itself first, then every platform manifest. */
   targets: Array<{ digest: string; mediaType: string; platform?: string }>;
+  /**
+   * Every platform manifest of an index (empty for a single-platform image), to choose from:
+   * 'sign.run' takes the chosen ones' digests as `platforms`. The index itself is always signed.
+   */
+  platforms: Array<{ digest: string; mediaType: string; platform?: string }>;
   /** Where the signature will be stored, in words. */
   storedAt: string;
   /** True when the image must be pushed first (archives, engine images). */
@@ -143,7 +149,11 @@ export interface Api {
   'images.list': { args: { sourceId: string; opId?: string }; result: ImageRow[] };
   'images.detail': { args: { image: string }; result: ImageDetail };
   'sign.plan': { args: { image: string }; result: SignPlanView };
-  'sign.run': { args: { image: string; key: string; annotations: Record<string, string>; recursive: boolean; pushTo?: string; opId?: string }; result: SignResultView };
+  /**
+   * `platforms`: sign the index and only these of its platform manifests (digests from
+   * 'sign.plan'); without it, every platform when `recursive`, none when not.
+   */
+  'sign.run': { args: { image: string; key: string; annotations: Record<string, string>; recursive: boolean; platforms?: string[]; pushTo?: string; opId?: string }; result: SignResultView };
   'keys.list': { args: Record<string, never>; result: KeyInfo[] };
   'keys.generate': { args: { name: string; algorithm: 'ed25519' | 'ecdsa-p256' }; result: KeyInfo };
   'keys.import': { args: { name: string; pem: string; password: string }; result: KeyInfo };
@@ -197,6 +207,8 @@ type Check = (v: unknown, path: string) => void;
 
 const MAX_STRING = 4096;
 const MAX_PEM = 16 * 1024;
+/** More platform manifests than any real index lists (a dozen platforms, each with an attestation). */
+const MAX_PLATFORMS = 256;
 
 function fail(path: string, what: string): never {
   throw new ValidationError(`${path}: ${what}`);
@@ -237,6 +249,7 @@ const filePath: Check = (v, path) => {
   if (s.split(/[\\/]/).includes('..')) fail(path, 'must not contain ".."');
 };
 const host: Check = str({ max: 255, pattern: /^[A-Za-z0-9.-]+(:\d{1,5})?$/ });
+const digest: Check = str({ max: 71, pattern: /^sha256:[a-f0-9]{64}$/ });
 const registryRepo: Check = str({ max: 512, pattern: /^[A-Za-z0-9.-]+(:\d{1,5})?\/[a-z0-9._/-]+$/ });
 const stringMap: Check = (v, path) => {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, 'must be an object');
@@ -282,7 +295,7 @@ export const VALIDATORS: { [N in ApiName]: Check } = {
   'images.list': object({ sourceId: str({ max: 64, pattern: /^[a-f0-9]+$/ }) }, { opId }),
   'images.detail': object({ image: imageRef }),
   'sign.plan': object({ image: imageRef }),
-  'sign.run': object({ image: imageRef, key: name, annotations: stringMap, recursive: bool }, { pushTo: imageRef, opId }),
+  'sign.run': object({ image: imageRef, key: name, annotations: stringMap, recursive: bool }, { platforms: list(digest, MAX_PLATFORMS), pushTo: imageRef, opId }),
   'keys.list': none,
   'keys.generate': object({ name, algorithm: oneOf(['ed25519', 'ecdsa-p256']) }),
   'keys.import': object({ name, pem, password: str({ max: 1024 }) }),

@@ -99,7 +99,7 @@ export const HANDLERS: HandlerTable = {
         return { ...plan, storedAt: storedAt(a.image, plan.digest), needsPush: false, keys: keyList };
       } catch (e) {
         if (!(isSignetError(e) && e.code === 'MANIFEST_UNKNOWN')) throw e;
-        return { image: a.image, identity: '', digest: '', mediaType: '', targets: [], storedAt: 'in the registry the image is pushed to', needsPush: true, keys: keyList };
+        return { image: a.image, identity: '', digest: '', mediaType: '', targets: [], platforms: [], storedAt: 'in the registry the image is pushed to', needsPush: true, keys: keyList };
       }
     }
     const plan = await withEngine(ctx, (e) => e.planSigning(a.image));
@@ -111,19 +111,20 @@ export const HANDLERS: HandlerTable = {
     const log = new AuditLog(ctx.dataDir);
     const progress = (message: string) => { if (a.opId) ctx.progress({ opId: a.opId, message }); };
     const target = a.pushTo ?? a.image;
+    const choice = { recursive: a.recursive, ...(a.platforms ? { platforms: a.platforms } : {}) };
     try {
       const result = await withEngine(ctx, async (e) => {
         if (a.pushTo) {
           parseReference(a.pushTo);
           const pushed = await e.push(a.image, a.pushTo, {
-            signer, sign: { annotations: a.annotations, recursive: a.recursive, keyName: meta.name },
+            signer, sign: { ...choice, annotations: a.annotations, keyName: meta.name },
             onMessage: progress,
             onProgress: (p) => { if (a.opId) ctx.progress({ opId: a.opId, message: `Pushing: ${p.phase}`, done: p.bytesDone, total: p.bytesTotal }); },
           });
           if (!pushed.signature) throw new SignetError('SIGN_RACE_LOST', 'The image was pushed but no signature was written.');
           return { ...pushed.signature, pushed: { dest: pushed.destination, digest: pushed.digest } };
         }
-        return e.sign(a.image, signer, { annotations: a.annotations, recursive: a.recursive, keyName: meta.name, onProgress: progress });
+        return e.sign(a.image, signer, { ...choice, annotations: a.annotations, keyName: meta.name, onProgress: progress });
       });
       await log.recordSigned(audit, a.annotations, result).catch(() => progress('The image is signed, but the audit log could not be written.'));
       return result;

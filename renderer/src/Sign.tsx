@@ -1,16 +1,27 @@
 import { useEffect, useState } from 'react';
 import type { SignPlanView, SignResultView } from '../../shared/api.js';
 import { call, newOpId, onProgress } from './api.js';
-import { Badge, Busy, Empty, ErrorBox, useAction } from './common.js';
+import { Badge, Busy, Empty, ErrorBox, shortDigest, useAction } from './common.js';
 
 type Step = 'choose' | 'review' | 'signing' | 'done';
+
+/** The confirm button says what will be signed, so a person sees the choice they are making. */
+function signButtonText(plan: SignPlanView, chosen: number): string {
+  if (plan.needsPush) return 'Push and sign';
+  const total = plan.platforms.length;
+  if (total === 0) return 'Sign';
+  if (chosen === 0) return 'Sign the index only';
+  if (chosen === total) return total === 1 ? 'Sign the index and its platform' : `Sign the index and all ${total} platforms`;
+  return `Sign the index and ${chosen} of ${total} platforms`;
+}
 
 export function SignScreen({ initialImage, onDone }: { initialImage: string; onDone: () => void }) {
   const [step, setStep] = useState<Step>('choose');
   const [image, setImage] = useState(initialImage);
   const [plan, setPlan] = useState<SignPlanView | null>(null);
   const [key, setKey] = useState('');
-  const [recursive, setRecursive] = useState(true);
+  // Digests of the platform manifests to sign along with the index; all of them until unchecked.
+  const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
   const [pushTo, setPushTo] = useState('');
   const [annotations, setAnnotations] = useState<Array<{ k: string; v: string }>>([]);
   const [result, setResult] = useState<SignResultView | null>(null);
@@ -22,6 +33,7 @@ export function SignScreen({ initialImage, onDone }: { initialImage: string; onD
   const review = () => void act.run('Reading the image…', async () => {
     const p = await call('sign.plan', { image: image.trim() });
     setPlan(p);
+    setChosen(new Set(p.platforms.map((t) => t.digest)));
     setKey((k) => k || p.keys[0]?.name || '');
     setStep('review');
   });
@@ -32,7 +44,11 @@ export function SignScreen({ initialImage, onDone }: { initialImage: string; onD
     setStep('signing');
     try {
       const annots = Object.fromEntries(annotations.filter((a) => a.k.trim() !== '').map((a) => [a.k.trim(), a.v]));
-      const r = await call('sign.run', { image: plan!.image, key, annotations: annots, recursive, opId, ...(plan!.needsPush ? { pushTo: pushTo.trim() } : {}) });
+      // The checked platforms are sent even when all are checked: if the tag moved since the review
+      // to an index without them, signing is refused rather than done unseen. None checked: the index alone.
+      const platforms = plan!.platforms.filter((t) => chosen.has(t.digest)).map((t) => t.digest);
+      const choice = platforms.length > 0 ? { recursive: true, platforms } : { recursive: plan!.platforms.length === 0 };
+      const r = await call('sign.run', { image: plan!.image, key, annotations: annots, ...choice, opId, ...(plan!.needsPush ? { pushTo: pushTo.trim() } : {}) });
       setResult(r);
       setStep('done');
     } catch (e) {
@@ -74,11 +90,25 @@ export function SignScreen({ initialImage, onDone }: { initialImage: string; onD
               <input value={pushTo} onChange={(e) => setPushTo(e.target.value)} placeholder="registry.example.com/team/app:1.5" required />
             </label>
           )}
-          {plan.targets.length > 1 && (
-            <fieldset>
-              <legend>Platforms</legend>
-              <ul>{plan.targets.slice(1).map((t) => <li key={t.digest} className="mono">{t.platform ?? t.digest}</li>)}</ul>
-              <label><input type="checkbox" checked={recursive} onChange={(e) => setRecursive(e.target.checked)} /> Also sign each platform manifest (podman checks those)</label>
+          {plan.platforms.length > 0 && (
+            <fieldset className="platforms">
+              <legend>Platforms to sign</legend>
+              <p data-testid="index-row">The index <span className="mono">{shortDigest(plan.digest)}</span> is always signed: it is what the reference names.</p>
+              <p className="small">Each platform manifest you check is signed too (podman checks the one it pulls).</p>
+              <ul>
+                {plan.platforms.map((t) => (
+                  <li key={t.digest}>
+                    <label>
+                      <input type="checkbox" checked={chosen.has(t.digest)} onChange={(e) => setChosen((c) => {
+                        const next = new Set(c);
+                        if (e.target.checked) next.add(t.digest); else next.delete(t.digest);
+                        return next;
+                      })} />
+                      {' '}{t.platform ?? 'no platform'} <span className="mono">{shortDigest(t.digest)}</span>
+                    </label>
+                  </li>
+                ))}
+              </ul>
             </fieldset>
           )}
           <fieldset>
@@ -102,7 +132,7 @@ export function SignScreen({ initialImage, onDone }: { initialImage: string; onD
           {chosenKey && <p>Fingerprint <span className="mono" data-testid="key-fingerprint">{chosenKey.fingerprint}</span></p>}
           <div className="buttons">
             <button type="button" onClick={() => setStep('choose')}>Back</button>
-            <button type="submit" className="primary" disabled={!chosenKey || (plan.needsPush && pushTo.trim() === '')}>{plan.needsPush ? 'Push and sign' : 'Sign'}</button>
+            <button type="submit" className="primary" disabled={!chosenKey || (plan.needsPush && pushTo.trim() === '')}>{signButtonText(plan, chosen.size)}</button>
           </div>
         </form>
       )}
@@ -116,7 +146,7 @@ export function SignScreen({ initialImage, onDone }: { initialImage: string; onD
           <ul>
             {result.signatures.map((s) => (
               <li key={s.digest}>
-                <span className="mono">{s.platform ?? 'image'} {s.digest.slice(0, 19)}…</span> <Badge row={s.readBack} />
+                <span className="mono">{s.digest === result.digest ? ((plan?.platforms.length ?? 0) > 0 ? 'index' : 'image') : s.platform ?? 'platform'} {s.digest.slice(0, 19)}…</span> <Badge row={s.readBack} />
                 <div className="mono small">{s.location}{s.alreadyPresent ? ' (it was already there)' : ''}</div>
               </li>
             ))}

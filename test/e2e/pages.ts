@@ -63,8 +63,9 @@ export class ImagesPage {
   async pick(label: string): Promise<void> {
     await this.page.getByRole('navigation', { name: 'Sources' }).getByRole('button', { name: label, exact: true }).click();
   }
+  /** The row whose reference is exactly `image` (not `image-amd64`, which merely contains it). */
   row(image: string): Locator {
-    return this.page.getByRole('table', { name: 'Images' }).getByRole('row').filter({ hasText: image });
+    return this.page.getByRole('table', { name: 'Images' }).getByRole('row').filter({ has: this.page.getByRole('cell', { name: image, exact: true }) });
   }
   badge(image: string): Locator {
     return this.row(image).locator('.badge');
@@ -88,9 +89,17 @@ export class SignPage {
     await this.page.locator('.annotation').last().getByLabel('Key').fill(k);
     await this.page.locator('.annotation').last().getByLabel('Value').fill(v);
   }
-  async sign(key: string): Promise<Locator> {
+  /** A platform's checkbox in the review, by its platform string (its label also shows a short digest). */
+  platform(platform: string): Locator {
+    return this.page.getByRole('group', { name: 'Platforms to sign' }).getByRole('checkbox', { name: new RegExp(`^${platform.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} [0-9a-f]{12}$`) });
+  }
+  /** The confirm button, whose words say what will be signed ("Sign", "Sign the index and 1 of 2 platforms"). */
+  confirm(): Locator {
+    return this.page.getByRole('region', { name: 'Sign an image' }).locator('button[type=submit]');
+  }
+  async sign(key: string, confirmText = 'Sign'): Promise<Locator> {
     await this.page.getByLabel('Signing key').selectOption(key);
-    await this.page.getByRole('region', { name: 'Sign an image' }).getByRole('button', { name: 'Sign', exact: true }).click();
+    await this.page.getByRole('region', { name: 'Sign an image' }).getByRole('button', { name: confirmText, exact: true }).click();
     const result = this.page.locator('.result');
     await result.waitFor({ timeout: 20_000 });
     return result;

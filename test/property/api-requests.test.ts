@@ -24,7 +24,7 @@ const VALID: Record<ApiName, Record<string, unknown>> = {
   'images.list': { sourceId: 'abc123', opId: 'op-1' },
   'images.detail': { image: '127.0.0.1:5000/a/b:1' },
   'sign.plan': { image: 'oci:/tmp/layout:v1' },
-  'sign.run': { image: 'registry.example/a:1', key: 'k', annotations: { team: 'x' }, recursive: true, pushTo: 'registry.example/b:1', opId: 'op' },
+  'sign.run': { image: 'registry.example/a:1', key: 'k', annotations: { team: 'x' }, recursive: true, platforms: [`sha256:${'a'.repeat(64)}`], pushTo: 'registry.example/b:1', opId: 'op' },
   'keys.list': {},
   'keys.generate': { name: 'k', algorithm: 'ed25519' },
   'keys.import': { name: 'k', pem: '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nabc\n', password: 'pw' },
@@ -149,6 +149,10 @@ test(`validators: arbitrary and mutated requests are accepted or refused with a 
       if (name === 'sources.add' && (o.kind === 'oci' || o.kind === 'archive')) {
         const loc = o.location as string;
         assert.ok(loc.startsWith('/') && !loc.split(/[\\/]/).includes('..'), `${name}: accepted location ${JSON.stringify(loc)}`);
+      }
+      if (name === 'sign.run' && o.platforms !== undefined) {
+        const platforms = o.platforms as unknown[];
+        assert.ok(platforms.length <= 256 && platforms.every((d) => typeof d === 'string' && /^sha256:[a-f0-9]{64}$/.test(d)), `${name}: accepted platforms ${JSON.stringify(platforms).slice(0, 200)}`);
       }
     }), params());
     tally.push({ name, accepted, refused });
