@@ -34,11 +34,12 @@ export interface ImageRow {
   signatures: SignatureReport[];
 }
 
-export type SourceKind = 'registry' | 'oci' | 'archive' | 'engine';
+export const SOURCE_KINDS = ['registry', 'namespace', 'oci', 'archive', 'engine'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
 export interface Source {
   id: string;
   kind: SourceKind;
-  /** registry: host[:port]/repo; oci: DIR; archive: FILE; engine: '' */
+  /** registry: host[:port]/repo; namespace: host[:port] or host[:port]/prefix (every repository under it); oci: DIR; archive: FILE; engine: '' */
   location: string;
   label: string;
 }
@@ -251,6 +252,13 @@ const filePath: Check = (v, path) => {
 const host: Check = str({ max: 255, pattern: /^[A-Za-z0-9.-]+(:\d{1,5})?$/ });
 const digest: Check = str({ max: 71, pattern: /^sha256:[a-f0-9]{64}$/ });
 const registryRepo: Check = str({ max: 512, pattern: /^[A-Za-z0-9.-]+(:\d{1,5})?\/[a-z0-9._/-]+$/ });
+/** host[:port] (DNS labels) with an optional /prefix of repository path components (docker's grammar), no trailing slash. */
+const registryNamespace: Check = (v, path) => {
+  str({ max: 512, pattern: /^[A-Za-z0-9]+(?:-+[A-Za-z0-9]+)*(?:\.[A-Za-z0-9]+(?:-+[A-Za-z0-9]+)*)*(:\d{1,5})?(\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/ })(v, path);
+  const host = (v as string).split('/')[0]!;
+  // Without a dot or a port the first component would not be read as a host, but as Docker Hub.
+  if (!/[.:]/.test(host) && host !== 'localhost') fail(path, 'must start with a registry host (with a dot or a port, or localhost)');
+};
 const stringMap: Check = (v, path) => {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, 'must be an object');
   const entries = Object.entries(v as object);
@@ -285,9 +293,10 @@ const none = object({});
 export const VALIDATORS: { [N in ApiName]: Check } = {
   'sources.list': none,
   'sources.add': (v, path) => {
-    object({ kind: oneOf(['registry', 'oci', 'archive', 'engine']), location: str({ max: 1024, min: 0 }) })(v, path);
+    object({ kind: oneOf(SOURCE_KINDS), location: str({ max: 1024, min: 0 }) })(v, path);
     const o = v as { kind: SourceKind; location: string };
     if (o.kind === 'registry') registryRepo(o.location, 'location');
+    else if (o.kind === 'namespace') registryNamespace(o.location, 'location');
     else if (o.kind === 'oci' || o.kind === 'archive') filePath(o.location, 'location');
     else if (o.location !== '') fail('location', 'must be empty for the local engine');
   },

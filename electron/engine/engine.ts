@@ -95,9 +95,17 @@ export class Engine {
     }
   }
 
-  /** Every image of a source with its verdict (`signet images`); progress for a registry repository's images. */
-  images(source: string, policy: VerifyPolicy, local: LocalOptions = {}, onProgress?: (p: VerifyProgress) => void): Promise<VerifyResult[]> {
-    return listImages(this.registry, source, policy, { ...local, ...(this.options.concurrency ? { concurrency: this.options.concurrency } : {}), ...(onProgress ? { onProgress } : {}) });
+  /**
+   * Every image of a source with its verdict (`signet images`): onProgress counts the checks of
+   * registry images, onStatus tells what a namespace source is listing before they start.
+   */
+  images(source: string, policy: VerifyPolicy, local: LocalOptions = {}, onProgress?: (p: VerifyProgress) => void, onStatus?: (message: string) => void): Promise<VerifyResult[]> {
+    return listImages(this.registry, source, policy, {
+      ...local,
+      ...(this.options.concurrency ? { concurrency: this.options.concurrency } : {}),
+      ...(onProgress ? { onProgress } : {}),
+      ...(onStatus ? { onStatus } : {}),
+    });
   }
 
   close(): Promise<void> {

@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'AUTH_FAILED'
   | 'AUTH_DENIED' // authenticated but not allowed (403, insufficient scope)
   | 'REGISTRY_ERROR' // a 4xx/5xx we could not recover from
+  | 'CATALOG_UNSUPPORTED' // the registry does not let anyone list its repositories (/v2/_catalog)
   | 'NETWORK' // connection refused/reset, timeout
   | 'INSECURE_REFUSED' // plain HTTP to a non-loopback host without --allow-http
   | 'SIGN_RACE_LOST' // signature append could not be confirmed after retries

@@ -16,6 +16,7 @@ import { OciLayoutSource } from './sources/oci-layout.js';
 import { DockerArchiveSource } from './sources/docker-archive.js';
 import { EngineClient, EngineSource, findEngineSocket, registryDigestCandidates } from './sources/docker-engine.js';
 import { RegistrySource } from './sources/registry-source.js';
+import { namespaceImages, notOneImage } from './sources/registry-namespace.js';
 import type { ImageSource } from './sources/image-source.js';
 import { ioError } from './sources/files.js';
 
@@ -111,6 +112,7 @@ async function existingDigest(registry: RegistryClient, candidates: Reference[])
 export async function registryRefFor(registry: RegistryClient, spec: SourceSpec): Promise<Reference> {
   switch (spec.kind) {
     case 'registry': return spec.ref;
+    case 'namespace': throw notOneImage(spec);
     case 'engine': return engineRegistryRef(registry, spec);
     case 'docker-archive':
       await stat(spec.file).catch((e) => { throw ioError(spec.file, e); });
@@ -151,6 +153,7 @@ export async function inspectLayout(spec: Extract<SourceSpec, { kind: 'oci-layou
 export async function openSource(client: RegistryClient, spec: SourceSpec): Promise<{ source: ImageSource; name: string | undefined }> {
   switch (spec.kind) {
     case 'registry': return { source: new RegistrySource(client, spec.ref), name: undefined };
+    case 'namespace': throw notOneImage(spec);
     case 'oci-layout': return { source: new OciLayoutSource(spec.dir), name: spec.name };
     case 'docker-archive': return { source: new DockerArchiveSource(spec.file), name: spec.name };
     case 'engine': {
@@ -162,10 +165,17 @@ export async function openSource(client: RegistryClient, spec: SourceSpec): Prom
 
 /**
  * `signet images SOURCE`: every image of a source with its verdict, in the verify --json shape.
- * Registry repository: every tag. Layout: every index.json name. Archive: every RepoTag (no
- * registry digest yet, so "unsigned" and why). Engine: every tag, checked at its RepoDigest.
+ * Registry repository: every tag. Namespace: every tag of every repository under it. Layout:
+ * every index.json name. Archive: every RepoTag (no registry digest yet, so "unsigned" and why).
+ * Engine: every tag, checked at its RepoDigest. `onStatus` hears about the listing before the
+ * checks start (onProgress counts those).
  */
-export async function listImages(client: RegistryClient, input: string, policy: VerifyPolicy, opts: LocalOptions & { concurrency?: number; onProgress?: (p: VerifyProgress) => void } = {}): Promise<VerifyResult[]> {
+export async function listImages(
+  client: RegistryClient,
+  input: string,
+  policy: VerifyPolicy,
+  opts: LocalOptions & { concurrency?: number; onProgress?: (p: VerifyProgress) => void; onStatus?: (message: string) => void } = {},
+): Promise<VerifyResult[]> {
   const spec = parseSource(input);
   switch (spec.kind) {
     case 'registry': {
@@ -174,6 +184,14 @@ export async function listImages(client: RegistryClient, input: string, policy: 
         : [spec.ref];
       opts.onProgress?.({ done: 0, total: refs.length });
       return verifyRegistryImages(client, refs, policy, { ...(opts.concurrency ? { concurrency: opts.concurrency } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+    }
+    case 'namespace': {
+      const concurrency = opts.concurrency ? { concurrency: opts.concurrency } : {};
+      const { refs, unlisted } = await namespaceImages(client, spec, { ...concurrency, ...(opts.onStatus ? { onStatus: opts.onStatus } : {}) });
+      opts.onProgress?.({ done: 0, total: refs.length });
+      // All references at once, so verifyRegistryImages still lists each repository's tags once.
+      const results = await verifyRegistryImages(client, refs, policy, { ...concurrency, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+      return [...results, ...unlisted];
     }
     case 'oci-layout': {
       const layout = new OciLayoutSource(spec.dir);

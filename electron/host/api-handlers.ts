@@ -81,6 +81,12 @@ export const HANDLERS: HandlerTable = {
       if (!a.opId || (now - last < 100 && p.done !== p.total)) return;
       last = now;
       ctx.progress({ opId: a.opId, message: `Checked ${p.done} of ${p.total} images…`, done: p.done, total: p.total });
+    }, (message) => {
+      // A namespace lists its repositories and their tags first: say so, as sparingly.
+      const now = Date.now();
+      if (!a.opId || now - last < 100) return;
+      last = now;
+      ctx.progress({ opId: a.opId, message });
     }));
     if (a.opId) ctx.progress({ opId: a.opId, message: `Checked ${rows.length} images`, done: rows.length, total: rows.length });
     return rows;

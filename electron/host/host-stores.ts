@@ -9,15 +9,14 @@ import { expectObject, expectString, optionalString, readJsonFile, withFileLock,
 import { SignetError } from '../engine/errors.js';
 import { KeytarBackend, type SecretBackend } from '../engine/keystore/secret-backend.js';
 import { resolveCredential, type Credential } from '../engine/registry/credentials.js';
-import type { RegistryInfo, Source, SourceKind } from '../../shared/api.js';
+import { SOURCE_KINDS, type RegistryInfo, type Source, type SourceKind } from '../../shared/api.js';
 
 export const REGISTRY_KEYCHAIN_SERVICE = 'signet-registry';
-
-const KINDS: readonly SourceKind[] = ['registry', 'oci', 'archive', 'engine'];
 
 function label(kind: SourceKind, location: string): string {
   switch (kind) {
     case 'registry': return location;
+    case 'namespace': return `Every repository under ${location}/`;
     case 'oci': return `OCI layout ${location}`;
     case 'archive': return `Archive ${location}`;
     case 'engine': return 'Local engine (Docker/Podman)';
@@ -27,6 +26,8 @@ function label(kind: SourceKind, location: string): string {
 export function sourceTransport(s: Source): string {
   switch (s.kind) {
     case 'registry': return s.location;
+    // The trailing slash is what makes a registry name a namespace (sources/transport.ts).
+    case 'namespace': return `${s.location}/`;
     case 'oci': return `oci:${s.location}`;
     case 'archive': return `docker-archive:${s.location}`;
     case 'engine': return 'docker-daemon:';
@@ -40,7 +41,7 @@ function parseSources(doc: unknown): Source[] {
   return o.sources.map((v, i) => {
     const e = expectObject(v, `source ${i + 1}`);
     const kind = expectString(e, 'kind', `source ${i + 1}`) as SourceKind;
-    if (!KINDS.includes(kind)) throw new Error(`source ${i + 1} has an unknown kind`);
+    if (!(SOURCE_KINDS as readonly string[]).includes(kind)) throw new Error(`source ${i + 1} has an unknown kind`);
     // A string, possibly empty: the local engine source has no location.
     if (typeof e.location !== 'string') throw new Error(`source ${i + 1} has no "location" string`);
     const location = e.location;

@@ -4,25 +4,40 @@ import type { ImageDetail, ImageRow, Source, SourceKind, Verdict } from '../../s
 import { call, newOpId, onProgress } from './api.js';
 import { Badge, Busy, Empty, ErrorBox, VERDICT_WORDS, shortDigest, useAction, useLoad } from './common.js';
 
-const KIND_LABEL: Record<SourceKind, string> = { registry: 'Registry repository', oci: 'OCI layout folder', archive: 'Docker archive (.tar)', engine: 'Local engine (Docker/Podman)' };
+const KIND_LABEL: Record<SourceKind, string> = {
+  registry: 'Registry repository',
+  namespace: 'Registry namespace (every repository under a prefix)',
+  oci: 'OCI layout folder',
+  archive: 'Docker archive (.tar)',
+  engine: 'Local engine (Docker/Podman)',
+};
 const ROW_HEIGHT = 36;
 
 function AddSource({ onAdded }: { onAdded: (s: Source) => void }) {
   const [kind, setKind] = useState<SourceKind>('registry');
   const [location, setLocation] = useState('');
   const act = useAction();
-  const placeholder = kind === 'registry' ? 'registry.example.com/team/app' : kind === 'oci' ? '/path/to/layout' : kind === 'archive' ? '/path/to/image.tar' : '';
+  const placeholder: Record<SourceKind, string> = {
+    registry: 'registry.example.com/team/app',
+    namespace: 'registry.example.com/team',
+    oci: '/path/to/layout',
+    archive: '/path/to/image.tar',
+    engine: '',
+  };
+  // A namespace is stored without its trailing slash ("host/team/" and "host/team" are one source).
+  const cleaned = (): string => (kind === 'engine' ? '' : kind === 'namespace' ? location.trim().replace(/\/+$/, '') : location.trim());
   return (
     <form className="add-source" onSubmit={(e) => {
       e.preventDefault();
-      void act.run('Adding…', async () => { const s = await call('sources.add', { kind, location: kind === 'engine' ? '' : location.trim() }); setLocation(''); onAdded(s); });
+      void act.run('Adding…', async () => { const s = await call('sources.add', { kind, location: cleaned() }); setLocation(''); onAdded(s); });
     }}>
       <label>Source type
         <select value={kind} onChange={(e) => setKind(e.target.value as SourceKind)}>
           {(Object.keys(KIND_LABEL) as SourceKind[]).map((k) => <option key={k} value={k}>{KIND_LABEL[k]}</option>)}
         </select>
       </label>
-      {kind !== 'engine' && <label>Location<input value={location} placeholder={placeholder} onChange={(e) => setLocation(e.target.value)} /></label>}
+      {kind !== 'engine' && <label>Location<input value={location} placeholder={placeholder[kind]} aria-describedby={kind === 'namespace' ? 'namespace-hint' : undefined} onChange={(e) => setLocation(e.target.value)} /></label>}
+      {kind === 'namespace' && <small id="namespace-hint">Every repository under this path (registry.example.com/team holds team/app, not teamx/app); the host alone means the whole registry. The registry must allow listing its repositories.</small>}
       <button type="submit">Add source</button>
       <ErrorBox error={act.error} />
     </form>

@@ -54,7 +54,7 @@ export class KeysPage {
 
 export class ImagesPage {
   constructor(readonly page: Page) {}
-  async addSource(kind: 'Registry repository' | 'OCI layout folder' | 'Docker archive (.tar)', location: string): Promise<void> {
+  async addSource(kind: 'Registry repository' | 'Registry namespace (every repository under a prefix)' | 'OCI layout folder' | 'Docker archive (.tar)', location: string): Promise<void> {
     const form = this.page.locator('form.add-source');
     await form.getByLabel('Source type').selectOption({ label: kind });
     await form.getByLabel('Location').fill(location);

@@ -52,6 +52,11 @@ export interface StartRegistryOptions {
   bindHost?: string;
   /** With a fixed port that is busy (another test file holds it), keep retrying this long. Default 20000 ms. */
   portWaitMs?: number;
+  /**
+   * The most repositories one catalog page may hold (distribution's catalog.maxentries, default
+   * 1000). A small value makes /v2/_catalog paginate, and refuse a larger `n` with 400.
+   */
+  catalogMaxEntries?: number;
 }
 
 const USERNAME = 'alice';
@@ -106,7 +111,7 @@ async function startTokenServer(dir: string, bindHost: string): Promise<{ child:
   }
 }
 
-function registryConfig(dir: string, auth: AuthMode, addr: string, tokenUrl: string | undefined, certPath: string | undefined): unknown {
+function registryConfig(dir: string, auth: AuthMode, addr: string, tokenUrl: string | undefined, certPath: string | undefined, catalogMaxEntries: number | undefined): unknown {
   const config: Record<string, unknown> = {
     version: '0.1',
     log: { level: 'info', formatter: 'text', accesslog: { disabled: false } },
@@ -117,6 +122,7 @@ function registryConfig(dir: string, auth: AuthMode, addr: string, tokenUrl: str
     },
     http: { addr, secret: 'not-a-secret' },
   };
+  if (catalogMaxEntries !== undefined) config.catalog = { maxentries: catalogMaxEntries };
   if (auth === 'htpasswd') config.auth = { htpasswd: { realm: 'test-realm', path: join(dir, 'htpasswd') } };
   if (auth === 'token') {
     config.auth = { token: { realm: tokenUrl, service: TOKEN_SERVICE, issuer: TOKEN_ISSUER, rootcertbundle: certPath } };
@@ -185,7 +191,7 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Te
     const configPath = join(dir, 'config.yml');
     const logPath = join(dir, 'registry.log');
     // JSON is valid YAML; it spares us quoting paths.
-    await writeFile(configPath, JSON.stringify(registryConfig(dir, auth, `${bindHost}:${wantPort}`, tokenUrl, certPath), null, 2));
+    await writeFile(configPath, JSON.stringify(registryConfig(dir, auth, `${bindHost}:${wantPort}`, tokenUrl, certPath, opts.catalogMaxEntries), null, 2));
 
     const deadline = Date.now() + (opts.portWaitMs ?? 20_000);
     let started: { child: ChildProcess; port: number };

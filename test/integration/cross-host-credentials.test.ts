@@ -2,6 +2,7 @@
 // in each auth variant (none, htpasswd/Basic, token/Bearer) behind a proxy that redirects
 // manifest and blob reads (301/302/303/307/308) and hands out blob-upload Locations on the other
 // host. The other host records every header it receives: no Authorization, no password, no token.
+// A catalog page whose rel="next" link names the other host is refused before anything is sent.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startRegistry, type AuthMode, type TestRegistry } from '../helpers/registry.js';
@@ -72,6 +73,24 @@ for (const auth of MODES) {
           assertNoSecrets(s, `${auth} ${kind} ${status}`);
         }
       }
+    } finally {
+      s.proxy.setHandler(() => ({ kind: 'pass' }));
+      await client.close();
+    }
+  });
+
+  test(`${auth}: a catalog page whose next link names 127.0.0.2 is refused, and nothing at all is sent there`, async () => {
+    const s = setups.get(auth)!;
+    const client = clientFor(s);
+    other.requests.length = 0;
+    // The page is answered once the client has authenticated, so credentials are in play.
+    s.proxy.setHandler((req) => (req.path.startsWith('/v2/_catalog') && (auth === 'none' || req.headers.authorization !== undefined)
+      ? { kind: 'status', status: 200, headers: { 'Content-Type': 'application/json', Link: `<${other.url}/v2/_catalog?last=cross%2Fapp&n=1>; rel="next"` }, body: '{"repositories":["cross/app"]}' }
+      : { kind: 'pass' }));
+    try {
+      await assert.rejects(client.listRepositories({ registry: s.proxy.host }), (e: unknown) => e instanceof SignetError && e.code === 'REGISTRY_ERROR' && e.message.includes(`another host (${other.host})`));
+      assert.equal(other.requests.length, 0, 'no request reached 127.0.0.2');
+      if (auth !== 'none') assert.ok(s.proxy.requests.some((q) => q.path.startsWith('/v2/_catalog') && typeof q.headers.authorization === 'string'), 'the registry got credentials for its catalog');
     } finally {
       s.proxy.setHandler(() => ({ kind: 'pass' }));
       await client.close();

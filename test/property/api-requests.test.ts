@@ -10,6 +10,8 @@ import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
 import { API_NAMES, ValidationError, isApiName, validateArgs, type ApiName } from '../../shared/api.js';
 import { dispatch, type HostContext } from '../../electron/host/api-handlers.js';
+import { parseSource } from '../../electron/engine/sources/transport.js';
+import { SignetError } from '../../electron/engine/errors.js';
 import { MemoryBackend } from '../helpers/memory-keychain.js';
 import { makeTempDir } from '../helpers/tmp.js';
 import { RUNS, edits, mutateText, params } from './fuzz.js';
@@ -66,9 +68,8 @@ const anything = fc.anything({
 const value = fc.oneof(anything, fc.jsonValue(), hostileString, fc.constant(undefined), fc.constant(null));
 const extraKey = fc.constantFrom('extra', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'opId', 'pushTo', 'username', 'password', '');
 
-/** Arbitrary requests for `name`: anything at all, or its valid request mutated. */
-function requests(name: ApiName): fc.Arbitrary<unknown> {
-  const valid = VALID[name];
+/** Arbitrary requests for `name`: anything at all, or its valid request (or `valid`) mutated. */
+function requests(name: ApiName, valid: Record<string, unknown> = VALID[name]): fc.Arbitrary<unknown> {
   const keys = Object.keys(valid);
   const pick = (i: number): string => keys.length ? keys[i % keys.length]! : 'extra';
   const withOwn = (o: Record<string, unknown>, k: string, v: unknown): Record<string, unknown> => {
@@ -160,6 +161,30 @@ test(`validators: arbitrary and mutated requests are accepted or refused with a 
   console.log(`api validators: ${tally.length} operations covered, ${RUNS} runs each`);
   for (const t of tally) console.log(`  ${t.name}: ${t.accepted} accepted, ${t.refused} refused`);
   assert.equal(tally.length, API_NAMES.length);
+});
+
+// The namespace source kind has its own location grammar: whatever the validator lets through must
+// reach the engine as that same namespace (host/prefix + '/'), or be refused there in words.
+test(`sources.add, kind namespace: an accepted location is read by the engine as that namespace or refused as USAGE (${RUNS} runs)`, () => {
+  let accepted = 0;
+  let asNamespace = 0;
+  fc.assert(fc.property(requests('sources.add', { kind: 'namespace', location: '127.0.0.1:5000/team/app' }), (args) => {
+    if (!check('sources.add', args)) return;
+    const o = args as { kind: string; location: string };
+    if (o.kind !== 'namespace') return;
+    accepted++;
+    assert.ok(!o.location.endsWith('/') && !o.location.split('/').includes('..'), `accepted location ${JSON.stringify(o.location)}`);
+    try {
+      const spec = parseSource(`${o.location}/`);
+      assert.equal(spec.kind, 'namespace', o.location);
+      if (spec.kind === 'namespace') assert.equal(spec.prefix === '' ? spec.registry : `${spec.registry}/${spec.prefix}`, o.location);
+      asNamespace++;
+    } catch (e) {
+      assert.ok(e instanceof SignetError && e.code === 'USAGE', `${JSON.stringify(o.location)}: ${String(e)}`);
+    }
+  }), params());
+  console.log(`sources.add namespace: ${accepted} accepted, ${asNamespace} read as that namespace by the engine`);
+  assert.ok(asNamespace > 0, 'some mutated namespaces were accepted and read back');
 });
 
 // Found by this file: object() in shared/api.ts once checked fields with `k in fields`, which is

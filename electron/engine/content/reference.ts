@@ -55,12 +55,11 @@ export function parseReference(input: string): Reference {
   const parts = s.split('/');
   let registry = DOCKER_HUB;
   const first = parts[0] ?? '';
-  if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['))) {
+  if (parts.length > 1 && looksLikeRegistryHost(first)) {
     registry = first;
     parts.shift();
-    if (!HOST_RE.test(registry)) fail(`"${registry}" is not a valid registry host`);
-    const port = /:(\d+)$/.exec(registry)?.[1];
-    if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) fail(`port ${port} is out of range`);
+    const bad = registryHostProblem(registry);
+    if (bad !== undefined) fail(bad);
   }
   if (registry === 'index.docker.io' || registry === 'registry-1.docker.io') registry = DOCKER_HUB;
   if (parts.length === 0 || parts.some((p) => p === '')) fail('the repository path is empty or has an empty component');
@@ -73,6 +72,24 @@ export function parseReference(input: string): Reference {
 
   if (tag === undefined && digest === undefined) tag = 'latest';
   return { registry, repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
+}
+
+/** What makes a name's first component a registry host, as docker decides it: a dot, a port, localhost or [IPv6]. */
+export function looksLikeRegistryHost(first: string): boolean {
+  return first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('[');
+}
+
+/** Why `host[:port]` is not a valid registry host, in words; undefined when it is. */
+export function registryHostProblem(host: string): string | undefined {
+  if (!HOST_RE.test(host)) return `"${host}" is not a valid registry host`;
+  const port = /:(\d+)$/.exec(host)?.[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return `port ${port} is out of range`;
+  return undefined;
+}
+
+/** True for a repository path as the grammar allows it: lower-case components joined by `/`. */
+export function isRepositoryPath(path: string): boolean {
+  return path !== '' && path.split('/').every((p) => COMPONENT_RE.test(p));
 }
 
 /** `registry/repository`, the identity cosign writes and matchRepository compares. */

@@ -1,18 +1,19 @@
 import { pipeline, Transform, type Readable } from 'node:stream';
-import { SignetError } from '../errors.js';
+import { SignetError, isSignetError } from '../errors.js';
 import { DigestVerifier, sha256Digest, verifyBytes, isDigest, type Digest } from '../content/digest.js';
 import { MANIFEST_ACCEPT } from '../content/media-types.js';
 import { formatReference, manifestSelector, type Reference } from '../content/reference.js';
 import { Auth, repositoryScope } from './auth.js';
 import { resolveCredential, type Credential } from './credentials.js';
 import { Transport, asSignetError, discard, header, headerList, networkError, readBounded, withRetries, type Response, type RetryOptions } from './http.js';
-import { isRetryableStatus, retryableStatus, statusError } from './status-error.js';
+import { errorSummary, isRetryableStatus, retryableStatus, statusError, statusErrorWith } from './status-error.js';
+import { CATALOG_PAGE_SIZE, CATALOG_SCOPE, MAX_REPOSITORIES, catalogUnsupported, isUnderPrefix, normalisePrefix, parseCatalogPage, tooManyRepositories } from './catalog.js';
 
 /**
- * The Distribution API v2 client: manifests, blobs, tags. Every byte that comes back named by a
- * digest is checked against it before it is returned. One instance is meant to serve thousands
- * of concurrent calls: connections are pooled per origin, credentials are resolved once per
- * registry and bearer tokens are cached per scope (see auth.ts).
+ * The Distribution API v2 client: manifests, blobs, tags, the catalog. Every byte that comes back
+ * named by a digest is checked against it before it is returned. One instance is meant to serve
+ * thousands of concurrent calls: connections are pooled per origin, credentials are resolved once
+ * per registry and bearer tokens are cached per scope (see auth.ts).
  */
 export interface RepoRef {
   registry: string;
@@ -39,9 +40,13 @@ const MAX_MANIFEST = 4 << 20; // what distribution itself accepts
 const MAX_BLOB_IN_MEMORY = 16 << 20;
 const MAX_TAG_PAGE = 32 << 20;
 const MAX_TAG_PAGES = 100_000;
+const MAX_CATALOG_PAGE = 32 << 20;
+const MAX_CATALOG_PAGES = 100_000;
 
 interface Exchange {
   repo: RepoRef;
+  /** The token scope when it is not the repository's pull (or push) scope: the catalog's. */
+  scope?: string;
   method: string;
   url: URL;
   push?: boolean;
@@ -248,13 +253,70 @@ export class RegistryClient {
         if (res.status === 404) return discard(res.body).then(() => ({ tags: [], next: undefined }));
         if (res.status !== 200) throw await statusError(res, repo.registry);
         const bytes = await readBounded(res, MAX_TAG_PAGE, () => new SignetError('REGISTRY_ERROR', `A page of ${what} is larger than 32 MiB.`));
-        const next = nextLink(headerList(res.headers, 'link'), res.url);
+        const next = nextPage(headerList(res.headers, 'link'), res.url, this.origin(repo.registry), repo.registry, what);
         return { tags: parseTagList(bytes, what), next };
       });
       tags.push(...page.tags);
       url = page.next;
     }
     return tags;
+  }
+
+  /**
+   * The repositories of a registry (`GET /v2/_catalog`), or only those under `prefix` (on
+   * path-segment boundaries: `team` holds `team/app`, not `teamx/app`), sorted. Pages are
+   * followed through rel="next" links on the registry's own origin only. A registry that does
+   * not offer the catalog is CATALOG_UNSUPPORTED; more than MAX_REPOSITORIES matches is an error.
+   */
+  async listRepositories(opts: { registry: string; prefix?: string }): Promise<string[]> {
+    const { registry } = opts;
+    const prefix = normalisePrefix(opts.prefix);
+    const what = `the list of repositories of ${registry}`;
+    // The catalog belongs to no repository: the scope below is what the token must carry.
+    const catalog: Exchange = { repo: { registry, repository: '' }, scope: CATALOG_SCOPE, method: 'GET', url: this.catalogUrl(registry, CATALOG_PAGE_SIZE), what };
+    const found = new Set<string>();
+    const seen = new Set<string>();
+    let url: URL | undefined = catalog.url;
+    try {
+      while (url !== undefined && seen.size < MAX_CATALOG_PAGES && !seen.has(url.href)) {
+        seen.add(url.href);
+        const page = await this.catalogPage({ ...catalog, url }, registry);
+        if (page === 'page size refused') {
+          url = this.catalogUrl(registry);
+          continue;
+        }
+        for (const name of page.repositories) {
+          if (!isUnderPrefix(name, prefix)) continue;
+          found.add(name);
+          if (found.size > MAX_REPOSITORIES) throw tooManyRepositories(registry, prefix);
+        }
+        url = page.next;
+      }
+    } catch (e) {
+      throw catalogAuthError(e, registry);
+    }
+    return [...found].sort();
+  }
+
+  private catalogUrl(registry: string, pageSize?: number): URL {
+    return new URL(`${this.origin(registry)}/v2/_catalog${pageSize !== undefined ? `?n=${pageSize}` : ''}`);
+  }
+
+  private catalogPage(x: Exchange, registry: string): Promise<{ repositories: string[]; next: URL | undefined } | 'page size refused'> {
+    return this.request(x, async (res) => {
+      if (res.status !== 200) {
+        const summary = await errorSummary(res);
+        if (res.status === 404 || res.status === 405 || res.status === 501 || /(^|; )UNSUPPORTED\b/.test(summary)) {
+          throw catalogUnsupported(registry, `it answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}${summary ? `: ${summary}` : ''}`);
+        }
+        // distribution refuses an n above its configured maximum: let it choose the page size.
+        if (res.status === 400 && x.url.searchParams.has('n')) return 'page size refused' as const;
+        throw statusErrorWith(res, registry, summary);
+      }
+      const bytes = await readBounded(res, MAX_CATALOG_PAGE, () => new SignetError('REGISTRY_ERROR', `A page of ${x.what} is larger than 32 MiB.`));
+      const next = nextPage(headerList(res.headers, 'link'), res.url, this.origin(registry), registry, x.what);
+      return { repositories: parseCatalogPage(bytes, x.what), next };
+    });
   }
 
   close(): Promise<void> {
@@ -304,7 +366,7 @@ export class RegistryClient {
    */
   private async once(x: Exchange): Promise<Response> {
     const registry = x.repo.registry;
-    const scope = repositoryScope(x.repo.repository, x.push === true);
+    const scope = x.scope ?? repositoryScope(x.repo.repository, x.push === true);
     const authOrigin = this.origin(registry);
     for (let round = 0; ; round++) {
       const authorization = await this.auth.authorization(registry, scope);
@@ -416,6 +478,35 @@ function parseTagList(bytes: Uint8Array, what: string): string[] {
   if (tags === null || tags === undefined) return []; // distribution sends "tags": null for an empty repository
   if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string')) throw new SignetError('REGISTRY_ERROR', `The registry's answer for ${what} has a "tags" field that is not a list of strings.`);
   return tags as string[];
+}
+
+/**
+ * The next page of a paginated listing (tags, catalog), or undefined on the last page. A link to
+ * another origin is refused: credentials go only to the registry, and a listing from elsewhere
+ * could hide tags or repositories.
+ */
+export function nextPage(link: string | undefined, page: URL, registryOrigin: string, registry: string, what: string): URL | undefined {
+  const next = nextLink(link, page);
+  if (next === undefined || next.origin === registryOrigin) return next;
+  throw new SignetError(
+    'REGISTRY_ERROR',
+    `The registry ${registry} linked the next page of ${what} to another host (${next.host}); Signet does not follow it, so that your credentials go only to ${registry}.`,
+    { registry, host: next.host },
+  );
+}
+
+/**
+ * A catalog refused after authenticating: refused access (403, insufficient scope) means the
+ * registry does not offer its catalog to this user; failed credentials stay what they are, with
+ * the hint that the catalog may be closed even to a valid login.
+ */
+function catalogAuthError(e: unknown, registry: string): unknown {
+  if (!isSignetError(e)) return e;
+  if (e.code === 'AUTH_DENIED') return catalogUnsupported(registry, 'access was refused');
+  if (e.code === 'AUTH_FAILED') {
+    return new SignetError('AUTH_FAILED', `${e.message} Some registries do not let anyone list their repositories; then add each repository as its own source.`, { ...e.details });
+  }
+  return e;
 }
 
 /** The rel="next" target of an RFC 8288 Link header, resolved against the page's URL. */

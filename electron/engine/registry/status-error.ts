@@ -52,7 +52,11 @@ function registryHost(registry: string): string {
 }
 
 export async function statusError(res: Response, registry: string, code: ErrorCode = 'REGISTRY_ERROR'): Promise<SignetError> {
-  const summary = await errorSummary(res);
+  return statusErrorWith(res, registry, await errorSummary(res), code);
+}
+
+/** statusError for a caller that has already read the body's summary (to look at its error codes). */
+export function statusErrorWith(res: Response, registry: string, summary: string, code: ErrorCode = 'REGISTRY_ERROR'): SignetError {
   return new SignetError(code, `${answered(res, registry)}${summary ? `: ${summary}` : ''}.`, { status: res.status, registry });
 }
 

@@ -38,3 +38,35 @@ test('a repository without tag or digest means "every tag" for signet images', (
   assert.equal(namesWholeRepository('127.0.0.1:5000/team/app:v1'), false);
   assert.equal(namesWholeRepository(`127.0.0.1:5000/team/app@sha256:${'a'.repeat(64)}`), false);
 });
+
+test('a registry name ending in / is a namespace: every repository under it, or the whole registry', () => {
+  assert.deepEqual(parseSource('127.0.0.1:5000/team/'), { kind: 'namespace', input: '127.0.0.1:5000/team/', registry: '127.0.0.1:5000', prefix: 'team' });
+  assert.deepEqual(parseSource('127.0.0.1:5000/'), { kind: 'namespace', input: '127.0.0.1:5000/', registry: '127.0.0.1:5000', prefix: '' });
+  assert.deepEqual(parseSource('docker://registry.example.com/team/sub/'), { kind: 'namespace', input: 'docker://registry.example.com/team/sub/', registry: 'registry.example.com', prefix: 'team/sub' });
+  assert.deepEqual(parseSource('localhost/'), { kind: 'namespace', input: 'localhost/', registry: 'localhost', prefix: '' });
+  // Without the slash it stays one repository.
+  assert.equal(parseSource('127.0.0.1:5000/team').kind, 'registry');
+});
+
+test('a malformed namespace is a usage error that says how to write one', () => {
+  const cases: Array<[string, RegExp]> = [
+    ['team/', /does not start with a registry host/],
+    ['team/app/', /does not start with a registry host/],
+    ['/', /does not start with a registry host/],
+    ['127.0.0.1:5000//', /empty path component/],
+    ['127.0.0.1:5000/team//', /"team\/" must be lower-case path components/],
+    ['127.0.0.1:5000/Team/', /"Team" must be lower-case/],
+    ['127.0.0.1:5000/team:v1/', /"team:v1" must be lower-case/],
+    ['127.0.0.1:5000/a/../b/', /"a\/..\/b" must be lower-case/],
+    ['127.0.0.1:99999/', /port 99999 is out of range/],
+    ['bad_host.example/', /"bad_host.example" is not a valid registry host/],
+  ];
+  for (const [input, why] of cases) {
+    assert.throws(() => parseSource(input), (e: any) => {
+      assert.equal(e.code, 'USAGE', `${input}: ${e.message}`);
+      assert.match(e.message, why, input);
+      assert.match(e.message, /Write HOST\[:PORT\]\/NAMESPACE\/ for every repository under NAMESPACE, or HOST\[:PORT\]\/ for every repository of the registry/);
+      return true;
+    }, input);
+  }
+});
