@@ -62,7 +62,9 @@ const child = spawn(process.execPath, [
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   `--test-reporter=${join(root, 'scripts', 'summary-reporter.mjs')}`, `--test-reporter-destination=${summaryFile}`,
   ...files,
-], { cwd: root, stdio: 'inherit', detached: true, env: { ...process.env, SIGNET_REPO_ROOT: root } });
+// Tests that do not choose their own data dir must never write into the user's real one
+// (~/.config/signet): they all share a throwaway SIGNET_HOME for this run.
+], { cwd: root, stdio: 'inherit', detached: true, env: { ...process.env, SIGNET_REPO_ROOT: root, SIGNET_HOME: join(summaryDir, 'home') } });
 let timedOut = false;
 const watchdog = setTimeout(() => {
   timedOut = true;
