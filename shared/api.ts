@@ -119,6 +119,7 @@ export interface RegistryInfo {
 }
 
 export interface AuditEntryView {
+  id?: string;
   time: string;
   user: string;
   outcome: 'signed' | 'failed';
@@ -129,6 +130,23 @@ export interface AuditEntryView {
   annotations: Record<string, string>;
   registry?: Array<{ digest: string; platform?: string; location: string; attempts: number; alreadyPresent: boolean; readBack: string }>;
   error?: string;
+}
+
+/** The first record of an audit log that replaced a damaged one (moved aside, bytes unchanged). */
+export interface AuditRecoveryView {
+  time: string;
+  user: string;
+  outcome: 'recovered';
+  /** The damaged log's file name, in the same directory. */
+  movedTo: string;
+  damagedLines: number[];
+  copied: number;
+}
+
+export interface AuditListView {
+  entries: Array<AuditEntryView | AuditRecoveryView>;
+  /** Set when this read found the log damaged; `message` is the sentence to show. */
+  damage?: { lines: number[]; movedTo?: string; message: string };
 }
 
 export const POLICY_FORMATS = ['cosign', 'containers', 'kyverno', 'kyverno-ivp', 'policy-controller'] as const;
@@ -171,7 +189,7 @@ export interface Api {
   'registries.add': { args: { host: string; auth: 'keychain' | 'docker-login' | 'none'; username?: string; password?: string }; result: RegistryInfo };
   'registries.remove': { args: { host: string }; result: { removed: true } };
   'registries.test': { args: { host: string }; result: { ok: boolean; message: string } };
-  'audit.list': { args: Record<string, never>; result: { entries: AuditEntryView[]; damaged: number[] } };
+  'audit.list': { args: Record<string, never>; result: AuditListView };
 }
 
 export type ApiName = keyof Api;

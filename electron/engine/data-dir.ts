@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { access, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { SignetError } from './errors.js';
@@ -27,15 +27,15 @@ export async function ensureDir(dir: string): Promise<void> {
   }
 }
 
-/** Writes `text` to `path` atomically, with `mode` (default owner-only). */
-export async function writeFileAtomic(path: string, text: string, mode = 0o600): Promise<void> {
+/** Writes `data` (text as UTF-8, or bytes as they are) to `path` atomically, with `mode` (default owner-only). */
+export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
   const dir = dirname(path);
   await ensureDir(dir);
   const tmp = join(dir, `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     const fh = await open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, mode);
     try {
-      await fh.writeFile(text, 'utf8');
+      await fh.writeFile(data);
       await fh.sync();
     } finally {
       await fh.close();
@@ -62,11 +62,7 @@ async function removeOrphanTemps(dir: string, name: string): Promise<void> {
     if (!f.startsWith(prefix)) continue;
     const pid = Number(f.slice(prefix.length).split('-')[0]);
     if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) continue;
-    try {
-      process.kill(pid, 0);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ESRCH') await rm(join(dir, f), { force: true }).catch(() => undefined);
-    }
+    if (!processIsAlive(pid)) await rm(join(dir, f), { force: true }).catch(() => undefined);
   }
 }
 
@@ -93,13 +89,30 @@ export async function readJsonFile<T>(path: string, parse: (doc: unknown) => T, 
   } catch (e) {
     problem = e instanceof SyntaxError ? 'it is not valid JSON' : (e as Error).message;
   }
-  const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  const aside = await corruptAsidePath(path);
   try {
     await rename(path, aside);
   } catch (e) {
     throw new SignetError('DATA_CORRUPT', `${path} is corrupt (${problem}) and could not be moved aside (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); fix or remove it.`, { path });
   }
   throw new SignetError('DATA_CORRUPT', `${path} was corrupt (${problem}). It was moved aside to ${aside}; restore it from a backup or fix it by hand, then try again.`, { path, movedTo: aside });
+}
+
+/**
+ * Where a damaged data file is kept: `<name>.corrupt-<time>` beside it (the time makes the name
+ * sortable and tells the user when it happened), with `-2`, `-3` … when that name is taken, so an
+ * earlier damaged copy is never overwritten.
+ */
+export async function corruptAsidePath(path: string, now = new Date()): Promise<string> {
+  const base = `${path}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? base : `${base}-${n}`;
+    try {
+      await access(candidate);
+    } catch {
+      return candidate;
+    }
+  }
 }
 
 /** Small validators for the parse functions of the data files. */
@@ -170,6 +183,32 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>): Promi
     return await fn();
   } finally {
     await rm(lock, { force: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * Waits while another process holds `<path>.lock` (see withFileLock), for at most `maxMs`.
+ * Returns early when the holder has died (kill -9 leaves its lock behind; the lock file holds
+ * its pid, and the data dir is one user's on one machine) or the lock is stale.
+ */
+export async function waitForFileUnlock(path: string, maxMs = LOCK_WAIT_MS): Promise<void> {
+  const lock = `${path}.lock`;
+  const started = Date.now();
+  while (Date.now() - started < maxMs) {
+    const st = await stat(lock).catch(() => undefined);
+    if (!st || Date.now() - st.mtimeMs > LOCK_STALE_MS) return;
+    const pid = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
+    if (Number.isSafeInteger(pid) && pid > 0 && !processIsAlive(pid)) return;
+    await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
+  }
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
 

@@ -11,10 +11,11 @@
  *  - GET /api/events?token=T is a Server-Sent Events stream of progress events.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { dispatch, type HostContext } from './api-handlers.js';
+import { newSessionToken, tokenMatches } from './session-token.js';
 import type { ProgressEvent } from '../../shared/api.js';
 
 export const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
@@ -37,17 +38,12 @@ export interface WebHostOptions {
 }
 
 export interface WebHost {
+  /** The address the server is listening on, as the socket reports it (always 127.0.0.1). */
+  address: string;
   port: number;
   token: string;
   url: string;
   close(): Promise<void>;
-}
-
-function tokenMatches(expected: string, given: string | undefined | null): boolean {
-  if (!given) return false;
-  const a = createHash('sha256').update(expected).digest();
-  const b = createHash('sha256').update(given).digest();
-  return timingSafeEqual(a, b);
 }
 
 function baseHeaders(): Record<string, string> {
@@ -83,7 +79,7 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
 }
 
 export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
-  const token = opts.token ?? randomBytes(32).toString('base64url');
+  const token = opts.token ?? newSessionToken();
   const streams = new Set<ServerResponse>();
   const rendererDir = resolve(opts.rendererDir);
   let port = 0;
@@ -158,8 +154,10 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     server.once('error', fail);
     server.listen(opts.port ?? 0, '127.0.0.1', () => ok());
   });
-  port = (server.address() as { port: number }).port;
+  const bound = server.address() as AddressInfo;
+  port = bound.port;
   return {
+    address: bound.address,
     port,
     token,
     url: `http://127.0.0.1:${port}/#token=${token}`,

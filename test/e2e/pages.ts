@@ -105,3 +105,14 @@ export class SignPage {
     return result;
   }
 }
+
+export class ActivityPage {
+  constructor(readonly page: Page) {}
+  /** The plain-words notice of a damaged audit log, shown where the log is listed. */
+  damageNotice(): Locator {
+    return this.page.getByRole('region', { name: 'Activity' }).getByRole('alert');
+  }
+  row(text: string | RegExp): Locator {
+    return this.page.getByRole('region', { name: 'Activity' }).getByRole('row').filter({ hasText: text });
+  }
+}

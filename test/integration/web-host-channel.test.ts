@@ -133,7 +133,8 @@ describe('web host channel', () => {
     assert.equal(localhost.status, 200);
     const page = await raw(host.port, '/', { method: 'GET' });
     assert.equal(page.status, 200);
-    for (const r of [noToken, wrong, foreignHost, foreignOrigin, sameOrigin, page]) assert.equal(r.headers['content-security-policy'], CSP);
+    // Every response, refusals and errors included, as served.
+    for (const r of [noToken, wrong, shortTok, foreignHost, otherPort, foreignOrigin, get, traversal, encoded, sameOrigin, localhost, page]) assert.equal(r.headers['content-security-policy'], CSP);
   });
 
   test('a full session (generate, sign, export) sends no private key bytes in any form', async () => {

@@ -18,7 +18,10 @@ import { RUNS, edits, mutateText, params } from './fuzz.js';
 
 const PEM = '-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----\n';
 
-/** One well-formed request per operation (the type makes the list complete). */
+/**
+ * One well-formed request per operation (the type makes the list complete), with every optional
+ * field too: its keys are all the fields the operation declares.
+ */
 const VALID: Record<ApiName, Record<string, unknown>> = {
   'sources.list': {},
   'sources.add': { kind: 'oci', location: '/tmp/layout' },
@@ -141,7 +144,7 @@ test(`validators: arbitrary and mutated requests are accepted or refused with a 
       accepted++;
       // What is accepted carries no NUL, nothing beyond the size caps, and no `..` path segment in
       // paths; and no field that the operation does not declare (Object.prototype names included).
-      for (const k of Object.keys(args as object)) assert.ok(!INHERITED.has(k), `${name}: accepted an undeclared field "${k}"`);
+      for (const k of Object.keys(args as object)) assert.ok(!INHERITED.has(k) && Object.hasOwn(VALID[name], k), `${name}: accepted an undeclared field "${k}"`);
       for (const s of strings(args)) {
         assert.ok(!s.includes('\u0000'), `${name}: accepted a NUL byte`);
         assert.ok(s.length <= 16 * 1024, `${name}: accepted a ${s.length}-character string`);

@@ -3,35 +3,26 @@
  * which key, the annotations, and what the registry answered (where the signature is stored, how
  * many attempts, the verdict read back). Lines are appended with O_APPEND in one write each, so
  * concurrent signers never interleave within a line. Public facts only: never key material.
+ * A damaged log is moved aside and replaced by its intact lines (audit-recovery.ts).
  */
+import { randomBytes } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { SignetError } from '../errors.js';
 import type { SignResult } from '../sign.js';
-import { ensureDir, ioError } from '../data-dir.js';
+import { ensureDir, ioError, waitForFileUnlock, withFileLock } from '../data-dir.js';
+import { parseAuditLog, type AuditEntry, type AuditKey, type AuditRecord } from './audit-lines.js';
+import { recoverAuditLog, type AuditDamage } from './audit-recovery.js';
 
-export interface AuditKey {
-  /** Keychain key id, absent for a key file. */
-  id?: string;
-  name: string;
-  fingerprint: string;
-  source: 'keychain' | 'file';
-}
+export type { AuditDamage } from './audit-recovery.js';
+export type { AuditEntry, AuditKey, AuditRecord, AuditRecovery } from './audit-lines.js';
 
-export interface AuditEntry {
-  time: string;
-  user: string;
-  outcome: 'signed' | 'failed';
-  key: AuditKey;
-  image: string;
-  digest?: string;
-  identity?: string;
-  annotations: Record<string, string>;
-  /** One per signed manifest (an index and its platforms). */
-  registry?: Array<{ digest: string; platform?: string; location: string; attempts: number; alreadyPresent: boolean; readBack: string }>;
-  error?: string;
+export interface AuditReadResult {
+  /** Every record, oldest first: signings, and a note wherever the log was recovered. */
+  entries: AuditRecord[];
+  /** Set when this read found the log damaged (and, normally, moved it aside). */
+  damage?: AuditDamage;
 }
 
 export function auditLogPath(dataDir: string): string {
@@ -53,34 +44,80 @@ export class AuditLog {
     this.path = auditLogPath(dataDir);
   }
 
-  async append(entry: AuditEntry): Promise<void> {
+  /**
+   * Appends one entry (giving it an id when it has none). Resolves with 1 when it had to write the
+   * entry again because a recovery replaced the log under it (see audit-recovery.ts), else 0.
+   */
+  async append(entry: AuditEntry): Promise<number> {
     await ensureDir(this.dataDir);
-    const line = Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8');
+    const id = entry.id ?? randomBytes(8).toString('hex');
+    const line = Buffer.from(`${JSON.stringify({ ...entry, id })}\n`, 'utf8');
+    // First without the lock, so a signer killed here leaves nothing that blocks the next one.
+    const fh = await this.openLog();
     try {
-      const fh = await open(this.path, fsc.O_RDWR | fsc.O_APPEND | fsc.O_CREAT, 0o600);
-      try {
-        // A crash (power loss, kill -9 of an older version) can leave a last line without its
-        // newline. Appending straight after it would glue this entry onto the damaged line, and
-        // both would read as one damaged line: start a fresh line instead. (Racing appenders at
-        // worst add an empty line, which read() skips.)
-        const { size } = await fh.stat();
-        let out = line;
-        if (size > 0) {
-          const last = Buffer.alloc(1);
-          await fh.read(last, 0, 1, size - 1);
-          if (last[0] !== 0x0a) out = Buffer.concat([Buffer.from('\n'), line]);
-        }
-        await fh.write(out, 0, out.length);
-        await fh.sync();
-      } finally {
-        await fh.close();
+      await this.writeLine(fh, line);
+      // A recovery that began before our write copied it; one that began after it replaces the
+      // file we wrote to. Let any recovery finish, then see whether our line is in audit.log.
+      await waitForFileUnlock(this.path);
+      if ((await this.isCurrentLog(fh)) || (await this.holds(id))) return 0;
+    } finally {
+      await fh.close();
+    }
+    // Under the lock no recovery can start, so this write stays in audit.log.
+    await withFileLock(this.path, async () => {
+      const again = await this.openLog();
+      try { await this.writeLine(again, line); } finally { await again.close(); }
+    });
+    return 1;
+  }
+
+  private async openLog(): Promise<FileHandle> {
+    try {
+      return await open(this.path, fsc.O_RDWR | fsc.O_APPEND | fsc.O_CREAT, 0o600);
+    } catch (e) {
+      throw ioError(`open the audit log ${this.path}`, e);
+    }
+  }
+
+  /**
+   * Whether `fh` is still the file at audit.log. Only asked while `fh` is open: once a replaced
+   * file is closed, a new file can get its inode number and would look the same.
+   */
+  private async isCurrentLog(fh: FileHandle): Promise<boolean> {
+    const [mine, now] = await Promise.all([fh.stat(), stat(this.path).catch(() => undefined)]);
+    return now !== undefined && now.dev === mine.dev && now.ino === mine.ino;
+  }
+
+  /** Writes one line at the end of the file, after fsync. */
+  private async writeLine(fh: FileHandle, line: Buffer): Promise<void> {
+    try {
+      // A crash (power loss, kill -9) can leave a last line without its newline. Appending
+      // straight after it would glue this entry onto the damaged line, and both would read as
+      // one damaged line: start a fresh line instead. (Racing appenders at worst add an empty
+      // line, which read() skips. Only a writer killed mid-line between this check and our
+      // write could still glue ours onto its torn line.)
+      const { size } = await fh.stat();
+      let out = line;
+      if (size > 0) {
+        const last = Buffer.alloc(1);
+        await fh.read(last, 0, 1, size - 1);
+        if (last[0] !== 0x0a) out = Buffer.concat([Buffer.from('\n'), line]);
       }
+      // One write(2) normally takes the whole line; should one stop short (a full disk), the
+      // rest follows, so the line is never silently left torn.
+      for (let done = 0; done < out.length;) done += (await fh.write(out, done, out.length - done)).bytesWritten;
+      await fh.sync();
     } catch (e) {
       throw ioError(`append to the audit log ${this.path}`, e);
     }
   }
 
-  recordSigned(key: AuditKey, annotations: Record<string, string>, r: SignResult, now = new Date()): Promise<void> {
+  private async holds(id: string): Promise<boolean> {
+    const bytes = await readFile(this.path).catch(() => Buffer.alloc(0));
+    return parseAuditLog(bytes).records.some((r) => 'id' in r && r.id === id);
+  }
+
+  recordSigned(key: AuditKey, annotations: Record<string, string>, r: SignResult, now = new Date()): Promise<number> {
     return this.append({
       time: now.toISOString(),
       user: currentUser(),
@@ -101,7 +138,7 @@ export class AuditLog {
     });
   }
 
-  recordFailed(key: AuditKey, image: string, annotations: Record<string, string>, error: unknown, now = new Date()): Promise<void> {
+  recordFailed(key: AuditKey, image: string, annotations: Record<string, string>, error: unknown, now = new Date()): Promise<number> {
     return this.append({
       time: now.toISOString(),
       user: currentUser(),
@@ -113,27 +150,21 @@ export class AuditLog {
     });
   }
 
-  /** Every entry, oldest first. A damaged line (e.g. a crash mid-write) is reported, not fatal. */
-  async read(): Promise<{ entries: AuditEntry[]; damaged: number[] }> {
-    let text: string;
+  /**
+   * Every record, oldest first. A damaged log (a line cut short by a crash, not JSON, not an
+   * entry, or not UTF-8) is moved aside and replaced by its intact lines; `damage` says so.
+   */
+  async read(): Promise<AuditReadResult> {
+    let bytes: Buffer;
     try {
-      text = await readFile(this.path, 'utf8');
+      bytes = await readFile(this.path);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], damaged: [] };
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [] };
       throw ioError(`read the audit log ${this.path}`, e);
     }
-    const entries: AuditEntry[] = [];
-    const damaged: number[] = [];
-    text.split('\n').forEach((line, i) => {
-      if (line.trim() === '') return;
-      try {
-        const v = JSON.parse(line) as AuditEntry;
-        if (typeof v !== 'object' || v === null || typeof v.time !== 'string') throw new SignetError('DATA_CORRUPT', 'not an entry');
-        entries.push(v);
-      } catch {
-        damaged.push(i + 1);
-      }
-    });
-    return { entries, damaged };
+    const parsed = parseAuditLog(bytes);
+    if (parsed.damaged.length === 0) return { entries: parsed.records };
+    const recovered = await recoverAuditLog(this.path, parsed, currentUser());
+    return { entries: recovered.records, ...(recovered.damage ? { damage: recovered.damage } : {}) };
   }
 }
