@@ -5,12 +5,15 @@
 // returned list is exactly what was delivered. Without `facts` (the CLI) the rows keep their shape.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Engine } from '../../electron/engine/engine.js';
 import type { ImageListing } from '../../electron/engine/image-facts.js';
 import type { VerifyResult } from '../../electron/engine/verify.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { pushFixtureImage, pushImageWithConfig, pushIndex } from '../helpers/push.js';
+import { blobPath, nameImage, writeImage, writeIndexImage } from '../helpers/layout.js';
+import { makeTempDir } from '../helpers/tmp.js';
 
 const REPO = 'list/app';
 
@@ -124,5 +127,32 @@ describe('Engine.images: progressive delivery and facts', () => {
     assert.match(single.factsError ?? '', /^The image config could not be read: .*500/);
     // The index's platforms come from the index already fetched, so they are still there.
     assert.deepEqual(withFacts.find((r) => r.image === ref('multi'))!.platforms, ['linux/amd64', 'linux/arm64']);
+  });
+
+  test('an OCI layout: the same callbacks, facts from its files, a damaged config a reason', async () => {
+    const dir = await makeTempDir();
+    nameImage(dir, 'multi', writeIndexImage(dir));
+    nameImage(dir, 'single', writeImage(dir, { arch: 'arm64' }));
+    const damaged = writeImage(dir);
+    nameImage(dir, 'damaged', damaged);
+    const manifest = JSON.parse(readFileSync(blobPath(dir, damaged.digest), 'utf8')) as { config: { digest: string } };
+    const config = readFileSync(blobPath(dir, manifest.config.digest));
+    config[config.length - 2] = config[config.length - 2]! ^ 0x01;
+    writeFileSync(blobPath(dir, manifest.config.digest), config);
+
+    const order: string[] = [];
+    const rows = await engine.images(`oci:${dir}`, { keys: [] }, { identity: `${reg.host}/team/app` }, {
+      facts: true,
+      onListed: (images) => order.push(`listed ${images.length}`),
+      onResult: (r) => order.push(`result ${r.image}`),
+      onFacts: (r) => order.push(`facts ${r.image}`),
+    });
+    const names = ['multi', 'single', 'damaged'].map((n) => `oci:${dir}:${n}`);
+    assert.deepEqual(order, ['listed 3', ...names.map((n) => `result ${n}`), ...names.map((n) => `facts ${n}`)]);
+    assert.deepEqual(rows.map((r) => r.verdict), ['unsigned', 'unsigned', 'unsigned']);
+    assert.deepEqual(rows[0]!.platforms, ['linux/amd64', 'linux/arm64']);
+    assert.deepEqual(rows[1]!.platforms, ['linux/arm64']);
+    assert.equal(rows[1]!.created, undefined, 'this config records no creation time');
+    assert.match(rows[2]!.factsError ?? '', /^The image config could not be read: .*altered or damaged/);
   });
 });
