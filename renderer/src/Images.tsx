@@ -150,9 +150,10 @@ export function ImagesScreen({ onSign }: { onSign: (image: string) => void }) {
   const load = (id: string) => {
     const opId = newOpId();
     currentOp.current = opId;
-    const mine = () => currentOp.current === opId;
+    const latest = () => currentOp.current === opId;
+    let answered = false; // after the answer, a late event must not undo it
     const off = onProgress((e) => {
-      if (e.opId !== opId || !mine()) return;
+      if (e.opId !== opId || answered || !latest()) return;
       setProgress(e.message);
       if (e.listed) setRows(pendingRows(e.listed));
       const updates = e.rows;
@@ -164,14 +165,16 @@ export function ImagesScreen({ onSign }: { onSign: (image: string) => void }) {
       await progressReady();
       try {
         const all = await call('images.list', { sourceId: id, opId });
+        answered = true;
         // The answer is the whole list, authoritative over anything the progress events said.
-        if (mine()) { currentOp.current = null; setRows(all); }
+        if (latest()) setRows(all);
       } catch (e) {
+        answered = true;
         // Rows left "checking…" would say work goes on; it stopped, and the error says why.
-        if (mine()) setRows(null);
+        if (latest()) setRows(null);
         throw e;
       }
-    }).finally(() => { off(); if (mine() || currentOp.current === null) setProgress(null); });
+    }).finally(() => { off(); if (latest()) setProgress(null); });
   };
   useEffect(() => { if (selected) load(selected); /* eslint-disable-next-line react-hooks/exhaustive-deps */ }, [selected]);
 
