@@ -16,6 +16,8 @@ export interface SignatureReport {
   ok: boolean;
   keyName?: string;
   keyFingerprint?: string;
+  /** keyName/keyFingerprint are only what the signature claims (its key hint): it did not verify with that key. */
+  keyClaimed?: boolean;
   scheme?: string;
   identity?: string;
   creator?: string;
@@ -32,6 +34,12 @@ export interface ImageRow {
   message: string;
   signers: string[];
   signatures: SignatureReport[];
+  /** An index's platform manifests, or a single image's os/arch[/variant] from its config. */
+  platforms?: string[];
+  /** The image config's creation time, as written there (RFC 3339). An index has none of its own. */
+  created?: string;
+  /** Why platforms or created could not be read. Never affects the verdict. */
+  factsError?: string;
 }
 
 export const SOURCE_KINDS = ['registry', 'namespace', 'oci', 'archive', 'engine'] as const;
@@ -205,6 +213,14 @@ export interface ProgressEvent {
   message: string;
   done?: number;
   total?: number;
+  /** images.list: every image of the source by name, once, as soon as they are known (no verdict yet). */
+  listed?: string[];
+  /**
+   * images.list: rows decided since the last event, in batches: each image first with its verdict,
+   * later again with its platforms and creation time. The request's result is still the whole,
+   * authoritative list.
+   */
+  rows?: ImageRow[];
 }
 
 /** What the preload exposes as window.signet. */

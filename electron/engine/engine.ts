@@ -7,7 +7,8 @@ import { planRegistrySigning, signPlan, type SignOptions, type SignPlan, type Si
 import { inspectRegistryImage, type InspectResult } from './inspect.js';
 import { SignetError } from './errors.js';
 import { parseSource, type SourceSpec } from './sources/transport.js';
-import { inspectLayout, listImages, openSource, planLocalSigning, registryRefFor, signLayout, verifyLocal, type LocalOptions } from './local.js';
+import { inspectLayout, listImages, openSource, planLocalSigning, registryRefFor, signLayout, verifyLocal, type ListObserver, type LocalOptions } from './local.js';
+import type { ImageListing } from './image-facts.js';
 import { pushImage, type PushOptions, type PushResult } from './push.js';
 import type { PlatformChoice } from './platform-choice.js';
 
@@ -96,16 +97,11 @@ export class Engine {
   }
 
   /**
-   * Every image of a source with its verdict (`signet images`): onProgress counts the checks of
-   * registry images, onStatus tells what a namespace source is listing before they start.
+   * Every image of a source with its verdict (`signet images`). `observe` follows the work as it
+   * goes (names, then each verdict, then with `facts` each row's platforms and creation time).
    */
-  images(source: string, policy: VerifyPolicy, local: LocalOptions = {}, onProgress?: (p: VerifyProgress) => void, onStatus?: (message: string) => void): Promise<VerifyResult[]> {
-    return listImages(this.registry, source, policy, {
-      ...local,
-      ...(this.options.concurrency ? { concurrency: this.options.concurrency } : {}),
-      ...(onProgress ? { onProgress } : {}),
-      ...(onStatus ? { onStatus } : {}),
-    });
+  images(source: string, policy: VerifyPolicy, local: LocalOptions = {}, observe: ListObserver = {}): Promise<ImageListing[]> {
+    return listImages(this.registry, source, policy, { ...local, ...observe, ...(this.options.concurrency ? { concurrency: this.options.concurrency } : {}) });
   }
 
   close(): Promise<void> {

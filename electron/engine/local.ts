@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { SignetError } from './errors.js';
+import { SignetError, isSignetError } from './errors.js';
 
 import { parseManifest } from './content/manifest.js';
 import { formatReference, parseReference, repositoryName, withTag, type Reference } from './content/reference.js';
@@ -18,7 +18,8 @@ import { EngineClient, EngineSource, findEngineSocket, registryDigestCandidates 
 import { RegistrySource } from './sources/registry-source.js';
 import { namespaceImages, notOneImage } from './sources/registry-namespace.js';
 import type { ImageSource } from './sources/image-source.js';
-import { ioError } from './sources/files.js';
+import { ioError, readVerifiedFile } from './sources/files.js';
+import { addFacts, factsReader, summarizeManifest, MAX_CONFIG_BYTES, type ImageListing, type ManifestSummary } from './image-facts.js';
 
 /**
  * Sign, verify, inspect and list for images that are not (only) in a registry: OCI layouts,
@@ -164,73 +165,147 @@ export async function openSource(client: RegistryClient, spec: SourceSpec): Prom
 }
 
 /**
+ * What a caller of listImages can follow as it goes: the names first, then each verdict, then (with
+ * `facts`) each row again with its platforms and creation time. Every image reaches onResult once,
+ * and onFacts at most once; the returned list is authoritative and equals what was delivered.
+ */
+export interface ListObserver {
+  /** Every image of the source, by name, as soon as they are known and before any is checked. */
+  onListed?: (images: string[]) => void;
+  onResult?: (row: VerifyResult, index: number) => void;
+  onProgress?: (p: VerifyProgress) => void;
+  /** What a namespace source is listing (its repositories, then their tags) before the checks. */
+  onStatus?: (message: string) => void;
+  /** Read platforms and created after the verdicts (extra requests; the CLI does not ask for them). */
+  facts?: boolean;
+  onFacts?: (row: ImageListing, index: number) => void;
+}
+
+/**
  * `signet images SOURCE`: every image of a source with its verdict, in the verify --json shape.
  * Registry repository: every tag. Namespace: every tag of every repository under it. Layout:
  * every index.json name. Archive: every RepoTag (no registry digest yet, so "unsigned" and why).
  * Engine: every tag, checked at its RepoDigest. `onStatus` hears about the listing before the
  * checks start (onProgress counts those).
  */
-export async function listImages(
-  client: RegistryClient,
-  input: string,
-  policy: VerifyPolicy,
-  opts: LocalOptions & { concurrency?: number; onProgress?: (p: VerifyProgress) => void; onStatus?: (message: string) => void } = {},
-): Promise<VerifyResult[]> {
+export async function listImages(client: RegistryClient, input: string, policy: VerifyPolicy, opts: LocalOptions & ListObserver & { concurrency?: number } = {}): Promise<ImageListing[]> {
   const spec = parseSource(input);
   switch (spec.kind) {
     case 'registry': {
       const refs = namesWholeRepository(input)
         ? (await new RegistrySource(client, spec.ref).list()).map((i) => withTag(spec.ref, i.name))
         : [spec.ref];
-      opts.onProgress?.({ done: 0, total: refs.length });
-      return verifyRegistryImages(client, refs, policy, { ...(opts.concurrency ? { concurrency: opts.concurrency } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+      return listRegistryImages(client, refs, [], policy, opts);
     }
     case 'namespace': {
-      const concurrency = opts.concurrency ? { concurrency: opts.concurrency } : {};
-      const { refs, unlisted } = await namespaceImages(client, spec, { ...concurrency, ...(opts.onStatus ? { onStatus: opts.onStatus } : {}) });
-      opts.onProgress?.({ done: 0, total: refs.length });
-      // All references at once, so verifyRegistryImages still lists each repository's tags once.
-      const results = await verifyRegistryImages(client, refs, policy, { ...concurrency, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
-      return [...results, ...unlisted];
+      const { refs, unlisted } = await namespaceImages(client, spec, { ...(opts.concurrency ? { concurrency: opts.concurrency } : {}), ...(opts.onStatus ? { onStatus: opts.onStatus } : {}) });
+      return listRegistryImages(client, refs, unlisted, policy, opts);
     }
     case 'oci-layout': {
       const layout = new OciLayoutSource(spec.dir);
       const images = spec.name !== undefined ? [{ name: spec.name }] : await layout.list();
-      const out: VerifyResult[] = [];
-      for (const img of images) {
-        out.push(await verifyLocal(client, { kind: 'oci-layout', input: `oci:${spec.dir}:${img.name}`, dir: spec.dir, name: img.name }, policy, opts));
+      opts.onListed?.(images.map((img) => `oci:${spec.dir}:${img.name}`));
+      const rows: VerifyResult[] = [];
+      for (const [i, img] of images.entries()) {
+        rows.push(await verifyLocal(client, { kind: 'oci-layout', input: `oci:${spec.dir}:${img.name}`, dir: spec.dir, name: img.name }, policy, opts));
+        opts.onResult?.(rows[i]!, i);
+        opts.onProgress?.({ done: i + 1, total: images.length });
       }
-      return out;
+      if (!opts.facts) return rows;
+      const factsOf = factsReader((d) => readVerifiedFile(layout.blobPath(d.digest), d.digest, d.size, MAX_CONFIG_BYTES, 'the image config'));
+      const summary = (name: string): Promise<ManifestSummary | undefined> => layout.resolve(name).then(summarizeManifest, (e: unknown) => {
+        if (!isSignetError(e)) throw e;
+        return undefined;
+      });
+      return addFacts(rows, async (i) => factsOf(await summary(images[i]!.name)), observed(opts));
     }
     case 'docker-archive': {
       const archive = new DockerArchiveSource(spec.file);
       const images = await archive.list();
-      return images.map((img) => ({
+      const rows = images.map((img) => ({
         image: `docker-archive:${spec.file}:${img.name}`,
         verdict: 'unsigned' as const,
         message: `unsigned: an archive's image has no registry digest until it is pushed (signet push docker-archive:${spec.file}:${img.name} HOST/REPO:TAG --sign KEY)`,
         signers: [],
         signatures: [],
       }));
+      opts.onListed?.(rows.map((r) => r.image));
+      rows.forEach((r, i) => { opts.onResult?.(r, i); opts.onProgress?.({ done: i + 1, total: rows.length }); });
+      return factsNotRead(rows, opts, 'a docker archive');
     }
     case 'engine': {
       const engine = new EngineSource(await engineClient());
       const images = (await engine.list()).filter((i) => spec.name === undefined || i.name === spec.name || sameImageName(i.name, spec.name));
+      opts.onListed?.(images.map((img) => `docker-daemon:${img.name}`));
       const out: VerifyResult[] = [];
-      for (const img of images) {
+      for (const [i, img] of images.entries()) {
         const input = `docker-daemon:${img.name}`;
         const candidates = registryDigestCandidates({ Id: img.id ?? '', RepoTags: img.name.startsWith('sha256:') ? [] : [img.name], RepoDigests: img.repoDigests ?? [] }, img.name.startsWith('sha256:') ? undefined : img.name);
         const ref = await existingDigest(client, candidates) ?? candidates[0];
         if (ref === undefined) {
           out.push({ image: input, verdict: 'unsigned', message: `unsigned: a local image with no registry digest (push it first: signet push ${input} HOST/REPO:TAG --sign KEY)`, signers: [], signatures: [] });
-          continue;
+        } else {
+          const [r] = await verifyRegistryImages(client, [ref], policy);
+          out.push({ ...r!, image: input });
         }
-        const [r] = await verifyRegistryImages(client, [ref], policy);
-        out.push({ ...r!, image: input });
+        opts.onResult?.(out[i]!, i);
+        opts.onProgress?.({ done: i + 1, total: images.length });
       }
-      return out;
+      return factsNotRead(out, opts, 'the local engine');
     }
   }
+}
+
+/**
+ * Registry images by reference (a repository's tags, or every tag under a namespace): the names,
+ * then the verdicts (all references at once, so each repository's tags are listed once), then the
+ * facts, reading each config from its own repository. `unlisted` are rows already decided (a
+ * namespace's repositories whose tags could not be listed); they come last.
+ */
+async function listRegistryImages(client: RegistryClient, refs: Reference[], unlisted: VerifyResult[], policy: VerifyPolicy, opts: ListObserver & { concurrency?: number }): Promise<ImageListing[]> {
+  opts.onListed?.([...refs.map(formatReference), ...unlisted.map((r) => r.image)]);
+  opts.onProgress?.({ done: 0, total: refs.length });
+  const manifests: Array<ManifestSummary | undefined> = [];
+  const rows = await verifyRegistryImages(client, refs, policy, {
+    ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    onResult: (r, i, m) => {
+      if (opts.facts && m) manifests[i] = summarizeManifest(m);
+      opts.onResult?.(r, i);
+    },
+  });
+  unlisted.forEach((r, j) => opts.onResult?.(r, refs.length + j));
+  const all = [...rows, ...unlisted];
+  if (!opts.facts) return all;
+  // A config blob is read from the repository its image is in (a token is scoped to one).
+  const readers = new Map<string, ReturnType<typeof factsReader>>();
+  const readerFor = (ref: Reference): ReturnType<typeof factsReader> => {
+    const key = repositoryName(ref);
+    let reader = readers.get(key);
+    if (reader === undefined) {
+      const repo = { registry: ref.registry, repository: ref.repository };
+      reader = factsReader((d) => client.getBlob(repo, d.digest, MAX_CONFIG_BYTES));
+      readers.set(key, reader);
+    }
+    return reader;
+  };
+  return addFacts(all, async (i) => i < refs.length
+    ? readerFor(refs[i]!)(manifests[i])
+    : { factsError: 'The repository\'s tags could not be listed, so neither could its platforms or creation times.' }, observed(opts));
+}
+
+function observed(opts: ListObserver): { onFacts?: ListObserver['onFacts'] } {
+  return opts.onFacts ? { onFacts: opts.onFacts } : {};
+}
+
+/** Sources whose facts Signet does not read yet: when facts were asked for, each row says so. */
+function factsNotRead(rows: VerifyResult[], opts: ListObserver, kind: string): ImageListing[] {
+  if (!opts.facts) return rows;
+  return rows.map((row, i) => {
+    const withFacts = { ...row, factsError: `Signet reads platforms and creation times of registry and OCI layout images, not yet of ${kind}.` };
+    opts.onFacts?.(withFacts, i);
+    return withFacts;
+  });
 }
 
 function sameImageName(a: string, b: string): boolean {

@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import { describeError, isSignetError } from './errors.js';
 import type { Digest } from './content/digest.js';
 import { formatReference, repositoryName, type Reference } from './content/reference.js';
-import type { RegistryClient, RepoRef } from './registry/client.js';
+import type { ManifestResult, RegistryClient, RepoRef } from './registry/client.js';
 import { RegistrySignatureStore } from './cosign/registry-signature-store.js';
 import { signatureTag } from './cosign/signature-manifest.js';
 import type { SignatureStore } from './cosign/signature-store.js';
@@ -46,13 +46,19 @@ const LIST_TAGS_THRESHOLD = 4;
 /**
  * Verifies many registry images concurrently. Per repository with several images, one tag
  * listing tells which digests have a `.sig` tag, so unsigned images need one request, not two.
- * Results come back in input order.
+ * Results come back in input order; `onResult` has each one as soon as it is decided (once per
+ * image, in completion order), with the manifest it was fetched by when there is one, so callers
+ * can read more from it without asking the registry again.
  */
 export async function verifyRegistryImages(
   client: RegistryClient,
   refs: readonly Reference[],
   policy: VerifyPolicy,
-  opts: { concurrency?: number; onProgress?: (p: VerifyProgress) => void } = {},
+  opts: {
+    concurrency?: number;
+    onProgress?: (p: VerifyProgress) => void;
+    onResult?: (result: VerifyResult, index: number, manifest?: ManifestResult) => void;
+  } = {},
 ): Promise<VerifyResult[]> {
   const limit = pLimit(opts.concurrency ?? 32);
   const byRepo = new Map<string, { repo: RepoRef; count: number }>();
@@ -75,18 +81,20 @@ export async function verifyRegistryImages(
     }));
   }
   let done = 0;
-  return Promise.all(refs.map((ref) => limit(async () => {
+  return Promise.all(refs.map((ref, index) => limit(async () => {
     const image = formatReference(ref);
     const key = repositoryName(ref);
     let result: VerifyResult;
+    let manifest: ManifestResult | undefined;
     try {
       const store = await stores.get(key)!;
-      const manifest = await client.getManifest(ref);
+      manifest = await client.getManifest(ref);
       result = await verifyDigest(image, key, manifest.digest, store, policy, `${key}:${signatureTag(manifest.digest)}`);
     } catch (e) {
       result = couldNotCheck(image, e);
     }
     done += 1;
+    opts.onResult?.(result, index, manifest);
     opts.onProgress?.({ done, total: refs.length });
     return result;
   })));

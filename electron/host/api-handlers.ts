@@ -19,6 +19,7 @@ import { parseReference } from '../engine/content/reference.js';
 import { parsePublicKeyPem } from '../engine/keys/public-key.js';
 import type { Digest } from '../engine/content/digest.js';
 import { RegistryStore, SourceStore, sourceTransport } from './host-stores.js';
+import { listProgress } from './list-progress.js';
 import {
   ValidationError, isApiName, validateArgs,
   type Api, type ApiName, type ApiResponse, type ArgsOf, type KeyInfo, type ProgressEvent, type ResultOf, type TrustInfo,
@@ -73,23 +74,14 @@ export const HANDLERS: HandlerTable = {
   'images.list': async (a, ctx) => {
     const source = await new SourceStore(ctx.dataDir).get(a.sourceId);
     const policy = { keys: await defaultTrustedKeys(ctx.dataDir) };
-    if (a.opId) ctx.progress({ opId: a.opId, message: `Checking the images of ${source.label}…` });
-    let last = 0;
-    const rows = await withEngine(ctx, (e) => e.images(sourceTransport(source), policy, {}, (p) => {
-      // At most about ten events a second: enough for a progress bar, not a flood.
-      const now = Date.now();
-      if (!a.opId || (now - last < 100 && p.done !== p.total)) return;
-      last = now;
-      ctx.progress({ opId: a.opId, message: `Checked ${p.done} of ${p.total} images…`, done: p.done, total: p.total });
-    }, (message) => {
-      // A namespace lists its repositories and their tags first: say so, as sparingly.
-      const now = Date.now();
-      if (!a.opId || now - last < 100) return;
-      last = now;
-      ctx.progress({ opId: a.opId, message });
-    }));
-    if (a.opId) ctx.progress({ opId: a.opId, message: `Checked ${rows.length} images`, done: rows.length, total: rows.length });
-    return rows;
+    const progress = a.opId ? listProgress(ctx.progress, a.opId, source.label) : undefined;
+    try {
+      const rows = await withEngine(ctx, (e) => e.images(sourceTransport(source), policy, {}, { facts: true, ...progress?.observer }));
+      progress?.finish();
+      return rows;
+    } finally {
+      progress?.close();
+    }
   },
   'images.detail': async (a, ctx) => withEngine(ctx, async (e) => {
     const r = await e.inspect(a.image);

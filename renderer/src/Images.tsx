@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { ImageDetail, ImageRow, Source, SourceKind, Verdict } from '../../shared/api.js';
-import { call, newOpId, onProgress } from './api.js';
-import { Badge, Busy, Empty, ErrorBox, VERDICT_WORDS, shortDigest, useAction, useLoad } from './common.js';
+import type { ImageDetail, ImageRow, SignatureReport, Source, SourceKind, Verdict } from '../../shared/api.js';
+import { call, newOpId, onProgress, progressReady } from './api.js';
+import { Badge, Busy, CheckingBadge, Empty, ErrorBox, VERDICT_WORDS, shortDigest, useAction, useLoad } from './common.js';
+import { countText, factsRead, isPending, pendingRows, rowMatches, shortTime, signerText, splitReference, withUpdates, type RowFilter, type TableRow } from './image-rows.js';
 
 const KIND_LABEL: Record<SourceKind, string> = {
   registry: 'Registry repository',
@@ -44,71 +45,156 @@ function AddSource({ onAdded }: { onAdded: (s: Source) => void }) {
   );
 }
 
-function Detail({ row, onClose, onSign }: { row: ImageRow; onClose: () => void; onSign: (image: string) => void }) {
-  const ref = row.image.includes('@') || !row.digest ? row.image : row.image;
-  const { data: detail, error } = useLoad<ImageDetail | null>(() => (row.digest ? call('images.detail', { image: ref }) : Promise.resolve(null)), [row.image, row.digest]);
+function Facts({ row, detail }: { row: ImageRow; detail: ImageDetail | null | undefined }) {
+  if (!factsRead(row)) return <><dt>Platforms</dt><dd>being read…</dd><dt>Created</dt><dd>being read…</dd></>;
+  const noCreated = row.factsError ? '—' : detail?.platforms.length ? '— (an index has no creation time of its own; each platform\'s image has one)' : '— (not recorded in the image config)';
+  return (
+    <>
+      <dt>Platforms</dt><dd>{row.platforms?.length ? row.platforms.join(', ') : '—'}</dd>
+      <dt>Created</dt><dd>{row.created ? <time dateTime={row.created}>{row.created}</time> : noCreated}</dd>
+      {row.factsError && <><dt>Why “—”</dt><dd data-testid="facts-error">{row.factsError}</dd></>}
+    </>
+  );
+}
+
+function SignatureItem({ s }: { s: SignatureReport }) {
+  // A claimed key is what the signature says about itself, unsigned: never shown as its signer.
+  const who = s.keyClaimed ? `Claims ${s.keyName}` : s.keyName ?? 'Unknown key';
+  return (
+    <li className="sig">
+      <p><strong>{who}</strong> — <span className={`status status-${s.status}`}>{s.ok ? 'valid' : VERDICT_WORDS[s.status].label}</span></p>
+      {s.keyClaimed && <p className="claim">This signature claims to be made with {s.keyName}&apos;s key, but it did not verify with that key. It was not made by {s.keyName} as it stands.</p>}
+      <dl>
+        <dt>{s.keyClaimed ? 'Claimed fingerprint' : 'Fingerprint'}</dt><dd className="mono">{s.keyFingerprint ?? 'not a trusted key'}</dd>
+        <dt>Signed at</dt><dd>{s.timestamp ? new Date(s.timestamp * 1000).toISOString() : 'no time in the payload'}</dd>
+        <dt>Identity</dt><dd className="mono">{s.identity ?? '—'}</dd>
+        <dt>Annotations</dt><dd>{s.annotations && Object.keys(s.annotations).length ? Object.entries(s.annotations).map(([k, v]) => `${k}=${String(v)}`).join(', ') : 'none'}</dd>
+      </dl>
+      <ul className="checks" aria-label="Checks">
+        {s.reasons.map((r, j) => <li key={j}>{r}</li>)}
+      </ul>
+    </li>
+  );
+}
+
+function Detail({ row, onClose, onSign }: { row: TableRow; onClose: () => void; onSign: (image: string) => void }) {
+  const digest = isPending(row) ? undefined : row.digest;
+  const { data: detail, error } = useLoad<ImageDetail | null>(() => (digest ? call('images.detail', { image: row.image }) : Promise.resolve(null)), [row.image, digest]);
   return (
     <aside className="detail" aria-label="Image details">
       <div className="detail-head">
         <h2>{row.image}</h2>
         <button type="button" onClick={onClose} aria-label="Close details">Close</button>
       </div>
-      <p><Badge row={row} /></p>
-      <p className="message">{row.message}</p>
-      <dl>
-        <dt>Digest</dt><dd className="mono">{row.digest ?? 'unknown'}</dd>
-        {detail && <><dt>Media type</dt><dd className="mono">{detail.mediaType}</dd>
-          <dt>Platforms</dt><dd>{detail.platforms.length ? detail.platforms.map((p) => p.platform).join(', ') : 'single platform'}</dd>
-          <dt>Signature tag</dt><dd className="mono">{detail.signatureTag}</dd></>}
-      </dl>
+      {isPending(row) ? (
+        <><p><CheckingBadge /></p><p className="message">Its signatures are still being checked; the verdict appears here when it is decided.</p></>
+      ) : (
+        <>
+          <p><Badge row={row} /></p>
+          <p className="message">{row.message}</p>
+          <dl>
+            <dt>Digest</dt><dd className="mono">{row.digest ?? 'unknown'}</dd>
+            <Facts row={row} detail={detail} />
+            {detail && <><dt>Media type</dt><dd className="mono">{detail.mediaType}</dd>
+              {detail.platforms.length > 0 && <><dt>Platform manifests</dt><dd>{detail.platforms.map((p) => `${p.platform} (${shortDigest(p.digest)})`).join(', ')}</dd></>}
+              <dt>Signature tag</dt><dd className="mono">{detail.signatureTag}</dd></>}
+          </dl>
+        </>
+      )}
       <ErrorBox error={error} />
       <button type="button" onClick={() => onSign(row.image)}>Sign this image…</button>
-      <h3>Signatures ({row.signatures.length})</h3>
-      {row.signatures.length === 0 && <Empty>No signatures are stored for this digest.</Empty>}
-      <ol className="sigs">
-        {row.signatures.map((s, i) => (
-          <li key={i} className="sig">
-            <p><strong>{s.keyName ?? 'Unknown key'}</strong> — <span className={`status status-${s.status}`}>{s.ok ? 'valid' : VERDICT_WORDS[s.status].label}</span></p>
-            <dl>
-              <dt>Fingerprint</dt><dd className="mono">{s.keyFingerprint ?? 'not a trusted key'}</dd>
-              <dt>Signed at</dt><dd>{s.timestamp ? new Date(s.timestamp * 1000).toISOString() : 'no time in the payload'}</dd>
-              <dt>Identity</dt><dd className="mono">{s.identity ?? '—'}</dd>
-              <dt>Annotations</dt><dd>{s.annotations && Object.keys(s.annotations).length ? Object.entries(s.annotations).map(([k, v]) => `${k}=${String(v)}`).join(', ') : 'none'}</dd>
-            </dl>
-            <ul className="checks" aria-label="Checks">
-              {s.reasons.map((r, j) => <li key={j}>{r}</li>)}
-            </ul>
-          </li>
-        ))}
-      </ol>
+      {!isPending(row) && <>
+        <h3>Signatures ({row.signatures.length})</h3>
+        {row.signatures.length === 0 && <Empty>No signatures are stored for this digest.</Empty>}
+        <ol className="sigs">
+          {row.signatures.map((s, i) => <SignatureItem key={i} s={s} />)}
+        </ol>
+      </>}
     </aside>
+  );
+}
+
+function Reference({ image }: { image: string }) {
+  const { repository, tag } = splitReference(image);
+  return <span role="cell" className="c-ref mono" title={image}><span className="ref-repo">{repository}</span><span className="ref-tag">{tag}</span></span>;
+}
+
+function RowCells({ r }: { r: TableRow }) {
+  if (isPending(r)) {
+    return (
+      <>
+        <Reference image={r.image} />
+        <span role="cell" className="c-digest mono">—</span>
+        <span role="cell" className="c-platforms" />
+        <span role="cell" className="c-created" />
+        <span role="cell" className="c-signer" />
+        <span role="cell" className="c-verdict"><CheckingBadge /></span>
+      </>
+    );
+  }
+  const read = factsRead(r);
+  const platforms = r.platforms?.length ? r.platforms.join(', ') : '—';
+  return (
+    <>
+      <Reference image={r.image} />
+      <span role="cell" className="c-digest mono">{shortDigest(r.digest)}</span>
+      <span role="cell" className="c-platforms" title={read ? platforms : 'being read'}>{read ? platforms : '…'}</span>
+      <span role="cell" className="c-created" title={r.created ?? (read ? 'none' : 'being read')}>{r.created ? shortTime(r.created) : read ? '—' : '…'}</span>
+      <span role="cell" className="c-signer">{signerText(r)}</span>
+      <span role="cell" className="c-verdict"><Badge row={r} /></span>
+    </>
   );
 }
 
 export function ImagesScreen({ onSign }: { onSign: (image: string) => void }) {
   const sources = useLoad(() => call('sources.list', {}));
   const [selected, setSelected] = useState<string | null>(null);
-  const [rows, setRows] = useState<ImageRow[] | null>(null);
-  const [filter, setFilter] = useState<Verdict | 'all'>('all');
+  const [rows, setRows] = useState<TableRow[] | null>(null);
+  const [filter, setFilter] = useState<RowFilter>('all');
   const [search, setSearch] = useState('');
-  const [open, setOpen] = useState<ImageRow | null>(null);
+  const [openImage, setOpenImage] = useState<string | null>(null);
   const [progress, setProgress] = useState<string | null>(null);
   const act = useAction();
   const parentRef = useRef<HTMLDivElement>(null);
+  // Only the latest load may touch the rows: an earlier one (another source) may still answer.
+  const currentOp = useRef<string | null>(null);
 
   const source = sources.data?.find((s) => s.id === selected) ?? null;
   useEffect(() => { if (!selected && sources.data?.[0]) setSelected(sources.data[0].id); }, [sources.data, selected]);
 
   const load = (id: string) => {
     const opId = newOpId();
-    const off = onProgress((e) => { if (e.opId === opId) setProgress(e.message); });
+    currentOp.current = opId;
+    const latest = () => currentOp.current === opId;
+    let answered = false; // after the answer, a late event must not undo it
+    const off = onProgress((e) => {
+      if (e.opId !== opId || answered || !latest()) return;
+      setProgress(e.message);
+      if (e.listed) setRows(pendingRows(e.listed));
+      const updates = e.rows;
+      if (updates) setRows((cur) => withUpdates(cur, updates));
+    });
     setRows(null);
-    setOpen(null);
-    void act.run('Checking images…', () => call('images.list', { sourceId: id, opId }).then(setRows)).finally(() => { off(); setProgress(null); });
+    setOpenImage(null);
+    void act.run('Checking images…', async () => {
+      await progressReady();
+      try {
+        const all = await call('images.list', { sourceId: id, opId });
+        answered = true;
+        // The answer is the whole list, authoritative over anything the progress events said.
+        if (latest()) setRows(all);
+      } catch (e) {
+        answered = true;
+        // Rows left "checking…" would say work goes on; it stopped, and the error says why.
+        if (latest()) setRows(null);
+        throw e;
+      }
+    }).finally(() => { off(); if (latest()) setProgress(null); });
   };
   useEffect(() => { if (selected) load(selected); /* eslint-disable-next-line react-hooks/exhaustive-deps */ }, [selected]);
 
-  const shown = useMemo(() => (rows ?? []).filter((r) => (filter === 'all' || r.verdict === filter) && (search === '' || r.image.toLowerCase().includes(search.toLowerCase()) || (r.digest ?? '').includes(search))), [rows, filter, search]);
+  const shown = useMemo(() => (rows ?? []).filter((r) => rowMatches(r, filter, search)), [rows, filter, search]);
+  const open = useMemo(() => (openImage === null ? null : rows?.find((r) => r.image === openImage) ?? null), [rows, openImage]);
   const virtual = useVirtualizer({ count: shown.length, getScrollElement: () => parentRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
 
   return (
@@ -131,13 +217,14 @@ export function ImagesScreen({ onSign }: { onSign: (image: string) => void }) {
         <div className="toolbar">
           <label>Search<input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="reference or digest" /></label>
           <label>Verdict
-            <select value={filter} onChange={(e) => setFilter(e.target.value as Verdict | 'all')}>
+            <select value={filter} onChange={(e) => setFilter(e.target.value as RowFilter)}>
               <option value="all">all</option>
+              <option value="checking">still being checked</option>
               {(Object.keys(VERDICT_WORDS) as Verdict[]).map((v) => <option key={v} value={v}>{VERDICT_WORDS[v].label}</option>)}
             </select>
           </label>
           <button type="button" disabled={!selected || act.busy !== null} onClick={() => selected && load(selected)}>Refresh</button>
-          {rows && <span className="count">{shown.length} of {rows.length} images</span>}
+          {rows && <span className="count" data-testid="image-count">{countText(shown.length, rows)}</span>}
         </div>
         <Busy text={act.busy ? progress ?? act.busy : null} />
         <ErrorBox error={act.error} />
@@ -148,6 +235,8 @@ export function ImagesScreen({ onSign }: { onSign: (image: string) => void }) {
             <div className="tr th" role="row">
               <span role="columnheader" className="c-ref">Reference</span>
               <span role="columnheader" className="c-digest">Digest</span>
+              <span role="columnheader" className="c-platforms">Platforms</span>
+              <span role="columnheader" className="c-created">Created</span>
               <span role="columnheader" className="c-signer">Signer</span>
               <span role="columnheader" className="c-verdict">Verdict</span>
             </div>
@@ -156,13 +245,10 @@ export function ImagesScreen({ onSign }: { onSign: (image: string) => void }) {
                 {virtual.getVirtualItems().map((v) => {
                   const r = shown[v.index]!;
                   return (
-                    <div key={v.key} role="row" tabIndex={0} aria-rowindex={v.index + 2} className={open?.image === r.image ? 'tr selected' : 'tr'}
+                    <div key={v.key} role="row" tabIndex={0} aria-rowindex={v.index + 2} className={openImage === r.image ? 'tr selected' : 'tr'}
                       style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${v.start}px)` }}
-                      onClick={() => setOpen(r)} onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); setOpen(r); } }}>
-                      <span role="cell" className="c-ref mono">{r.image}</span>
-                      <span role="cell" className="c-digest mono">{shortDigest(r.digest)}</span>
-                      <span role="cell" className="c-signer">{r.signers.join(', ') || r.signatures.find((s) => s.keyName)?.keyName || '—'}</span>
-                      <span role="cell" className="c-verdict"><Badge row={r} /></span>
+                      onClick={() => setOpenImage(r.image)} onKeyDown={(e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); setOpenImage(r.image); } }}>
+                      <RowCells r={r} />
                     </div>
                   );
                 })}
@@ -171,7 +257,7 @@ export function ImagesScreen({ onSign }: { onSign: (image: string) => void }) {
           </div>
         )}
       </section>
-      {open && <Detail row={open} onClose={() => setOpen(null)} onSign={onSign} />}
+      {open && <Detail row={open} onClose={() => setOpenImage(null)} onSign={onSign} />}
     </div>
   );
 }

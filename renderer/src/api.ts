@@ -40,6 +40,9 @@ export async function call<N extends ApiName>(name: N, args: ArgsOf<N>): Promise
 type Listener = (e: ProgressEvent) => void;
 const listeners = new Set<Listener>();
 let started = false;
+let ready: Promise<void> = Promise.resolve();
+/** How long to wait for the event stream before going ahead without it (the result still arrives). */
+const EVENTS_WAIT_MS = 2000;
 
 function startEvents(): void {
   if (started) return;
@@ -49,12 +52,25 @@ function startEvents(): void {
     return;
   }
   const es = new EventSource(`./api/events?token=${encodeURIComponent(token)}`);
+  ready = new Promise((resolve) => {
+    es.addEventListener('open', () => resolve(), { once: true });
+    setTimeout(resolve, EVENTS_WAIT_MS);
+  });
   es.onmessage = (m) => {
     try {
       const e = JSON.parse(m.data as string) as ProgressEvent;
       listeners.forEach((l) => l(e));
     } catch { /* not ours */ }
   };
+}
+
+/**
+ * Resolves once progress events can arrive. The web host sends each event to the streams open at
+ * that moment, so a request whose first events matter (images.list's listing) waits for this.
+ */
+export function progressReady(): Promise<void> {
+  startEvents();
+  return ready;
 }
 
 export function onProgress(listener: Listener): () => void {

@@ -24,6 +24,15 @@ export function Badge({ row }: { row: Pick<ImageRow, 'verdict' | 'signers'> }) {
   );
 }
 
+/** Not a verdict: an image listed but not decided yet. Worded and drawn unlike any verdict. */
+export function CheckingBadge() {
+  return (
+    <span className="badge badge-checking" data-verdict="checking">
+      <span aria-hidden="true" className="badge-icon">◷</span> checking…
+    </span>
+  );
+}
+
 export function ErrorBox({ error }: { error: string | null }) {
   if (!error) return null;
   return <div role="alert" className="error">{error}</div>;

@@ -70,6 +70,20 @@ export class ImagesPage {
   badge(image: string): Locator {
     return this.row(image).locator('.badge');
   }
+  /** The cell of `image`'s row under the column headed `column` (Platforms, Created, Signer…). */
+  async cell(image: string, column: string): Promise<Locator> {
+    const headers = (await this.page.getByRole('table', { name: 'Images' }).getByRole('columnheader').allTextContents()).map((h) => h.trim());
+    const i = headers.indexOf(column);
+    if (i < 0) throw new Error(`the Images table has no column "${column}" (it has ${headers.join(', ')})`);
+    return this.row(image).getByRole('cell').nth(i);
+  }
+  /** "N of M images[, K still being checked]". */
+  count(): Locator {
+    return this.page.getByTestId('image-count');
+  }
+  async filterVerdict(label: string): Promise<void> {
+    await this.page.getByLabel('Verdict').selectOption({ label });
+  }
   async refresh(): Promise<void> {
     await this.page.getByRole('button', { name: 'Refresh' }).click();
   }

@@ -194,6 +194,30 @@ export async function pushRandomImage(reg: RegistryLike, repo: string, tag: stri
 
 interface Descriptor { mediaType: string; digest: string; size: number; annotations?: Record<string, string> }
 
+/**
+ * Push a one-layer OCI image whose config blob is `config` (a JSON document, or raw bytes for a
+ * damaged one) at repo:tag, or by digest when tag is undefined. Returns the manifest's digest and size.
+ */
+export async function pushImageWithConfig(reg: RegistryLike, repo: string, tag: string | undefined, config: object | Uint8Array): Promise<{ digest: string; size: number }> {
+  const configBytes = config instanceof Uint8Array ? config : Buffer.from(JSON.stringify(config));
+  const layer = gzipSync(makeTar({ 'hello.txt': 'hello' }));
+  const [configDigest, layerDigest] = [await pushBlob(reg, repo, configBytes), await pushBlob(reg, repo, layer)];
+  const manifest = Buffer.from(JSON.stringify({
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: configBytes.length },
+    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layerDigest, size: layer.length }],
+  }));
+  const digest = await pushManifest(reg, repo, tag ?? sha256Digest(manifest), manifest, OCI_MANIFEST);
+  return { digest, size: manifest.length };
+}
+
+/** Push an OCI index of these manifests (already in repo) at repo:tag. Returns its digest. */
+export async function pushIndex(reg: RegistryLike, repo: string, tag: string, manifests: Array<{ digest: string; size: number; platform?: { os: string; architecture: string; variant?: string }; annotations?: Record<string, string> }>): Promise<string> {
+  const index = JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: manifests.map((m) => ({ mediaType: OCI_MANIFEST, ...m })) });
+  return pushManifest(reg, repo, tag, index, OCI_INDEX);
+}
+
 /** Push the OCI layout image `fixtures/image-oci` (ref name 'v1') at repo:tag. Returns the manifest digest. */
 export async function pushFixtureImage(reg: RegistryLike, repo: string, tag = 'v1'): Promise<string> {
   const layout = join(fixturesDir, 'image-oci');

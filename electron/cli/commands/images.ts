@@ -20,8 +20,7 @@ export function registerImages(program: Command, ctx: CliContext): void {
       try {
         const results = await engine.images(
           source, { keys, requiredAnnotations }, o.identity !== undefined ? { identity: o.identity } : {},
-          (p) => progress.update(`checked ${p.done} of ${p.total} images`),
-          (message) => progress.update(message),
+          { onProgress: (p) => progress.update(`checked ${p.done} of ${p.total} images`), onStatus: (message) => progress.update(message) },
         );
         progress.done();
         for (const r of results) ctx.io.out(o.json ? JSON.stringify(r) : formatVerify(r, false));

@@ -48,6 +48,8 @@ export interface SignatureReport {
   ok: boolean;
   keyName?: string;
   keyFingerprint?: string;
+  /** keyName/keyFingerprint are only what the signature claims (its key hint): it did not verify with that key. */
+  keyClaimed?: boolean;
   scheme?: SignatureScheme;
   /** The payload's claims, for display (only meaningful when ok). */
   identity?: string;
@@ -148,7 +150,7 @@ export function evaluateSignature(image: ImageUnderTest, sig: StoredSignature, p
     const claimed = hint ? policy.keys.find((k) => k.publicKey.fingerprint === hint) : undefined;
     if (claimed) {
       reasons.push(`It claims to be signed by ${keyLabel(claimed)}, but the signature does not verify with that key: the payload or signature was altered, or it is forged.`);
-      return report('invalid', { ...claims, keyName: claimed.name, keyFingerprint: claimed.publicKey.fingerprint });
+      return report('invalid', { ...claims, keyName: claimed.name, keyFingerprint: claimed.publicKey.fingerprint, keyClaimed: true });
     }
     if (parsed.manifestDigest !== image.digest) {
       reasons.push(`It was made for another image: the payload names ${parsed.manifestDigest}, this image is ${image.digest}.`);

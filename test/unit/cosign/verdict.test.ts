@@ -41,6 +41,7 @@ test('every fixture verifies with its key under the repository it was signed for
     assert.equal(r.status, 'verified', `${f}: ${r.reasons.join(' | ')}`);
     assert.equal(r.ok, true);
     assert.equal(r.keyName, `${f}.pub`);
+    assert.equal(r.keyClaimed, undefined, 'a key that verified is not a mere claim');
     assert.equal(r.scheme, f.includes('ecdsa') ? 'ecdsa-p256-sha256' : 'ed25519');
   }
 });
@@ -90,6 +91,9 @@ test('a signature that claims a trusted key (Signet key hint) but fails is INVAL
     const r = evaluateSignature({ repository: repoOf(f), digest: IMAGE }, s, { keys: [key] });
     assert.equal(r.status, 'invalid', `byte ${i}`);
     assert.match(r.reasons.at(-1)!, /claims to be signed by skopeo-ed25519\.pub/);
+    // The name is only the claim: hosts must not present it as the signer.
+    assert.equal(r.keyName, 'skopeo-ed25519.pub');
+    assert.equal(r.keyClaimed, true, `byte ${i}`);
   }
 });
 
