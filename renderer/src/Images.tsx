@@ -116,7 +116,7 @@ function Detail({ row, onClose, onSign }: { row: TableRow; onClose: () => void; 
 
 function Reference({ image }: { image: string }) {
   const { repository, tag } = splitReference(image);
-  return <span role="cell" className="c-ref mono" title={image}><span className="ref-repo">{repository}</span><span className="ref-tag">{tag}</span></span>;
+  return <span role="cell" className="c-ref mono" title={image} aria-label={image}><span className="ref-repo">{repository}</span><span className="ref-tag">{tag}</span></span>;
 }
 
 function RowCells({ r }: { r: TableRow }) {

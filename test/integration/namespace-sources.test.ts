@@ -157,7 +157,7 @@ describe('namespace sources through the web host API (token auth, password in th
       [`${reg.host}/team/b:v1`, 'unsigned', []],
     ]);
     assert.match(events, new RegExp(`"opId":"ns1","message":"Listing the repositories under ${reg.host.replace(/\./g, '\\.')}/team/…"`));
-    assert.match(events, /"opId":"ns1","message":"Checked 3 images"/);
+    assert.match(events, /"opId":"ns1","message":"Checked 3 of 3 images","done":3,"total":3/);
 
     const whole = await call('sources.add', { kind: 'namespace', location: reg.host });
     assert.equal(whole.result.label, `Every repository under ${reg.host}/`);
