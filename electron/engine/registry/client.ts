@@ -25,6 +25,12 @@ export interface ManifestResult {
   bytes: Uint8Array;
 }
 
+/** How much of a blob getBlob reads: exactly `expectedSize` bytes when given, never more than `maxSize`. */
+export interface BlobLimits {
+  expectedSize?: number;
+  maxSize?: number;
+}
+
 export interface RegistryClientOptions {
   credentials?: (registry: string) => Promise<Credential | null>;
   allowHttp?: string[];
@@ -130,12 +136,34 @@ export class RegistryClient {
     return digest;
   }
 
-  async getBlob(repo: RepoRef, digest: Digest, maxBytes = MAX_BLOB_IN_MEMORY): Promise<Uint8Array> {
+  /**
+   * A blob, digest-checked, read into memory. With `expectedSize` (the size its descriptor
+   * declares) the read stops as soon as the body is longer, and a body of another length is
+   * SIZE_MISMATCH: a registry that streams gigabytes in place of a small payload costs a few
+   * kilobytes, not memory. `maxSize` bounds blobs of unknown size (default 16 MiB).
+   */
+  async getBlob(repo: RepoRef, digest: Digest, limits: BlobLimits = {}): Promise<Uint8Array> {
     const what = blobWhat(repo, digest);
+    const maxSize = limits.maxSize ?? MAX_BLOB_IN_MEMORY;
+    const expected = limits.expectedSize;
+    if (expected !== undefined && expected > maxSize) {
+      throw new SignetError('SIZE_MISMATCH', `${cap(what)} is declared as ${expected} bytes, more than the ${maxSize} bytes Signet reads into memory for it.`, { digest });
+    }
     return this.request({ repo, method: 'GET', url: this.url(repo, `blobs/${digest}`), what }, async (res) => {
       if (res.status === 404) throw await blobUnknown(res, what);
       if (res.status !== 200) throw await statusError(res, repo.registry);
-      const bytes = await readBounded(res, maxBytes, () => new SignetError('SIZE_MISMATCH', `${cap(what)} is larger than ${maxBytes} bytes, the most read into memory for it.`, { digest }));
+      if (expected === undefined) {
+        const bytes = await readBounded(res, maxSize, () => new SignetError('SIZE_MISMATCH', `${cap(what)} is larger than ${maxSize} bytes, the most read into memory for it.`, { digest }));
+        verifyBytes(bytes, digest, what);
+        return bytes;
+      }
+      const declared = header(res.headers, 'content-length');
+      if (declared !== undefined && Number(declared) !== expected) {
+        res.body.destroy();
+        throw new SignetError('SIZE_MISMATCH', `${cap(what)} is ${declared} bytes according to the registry, but its descriptor declares ${expected}.`, { digest });
+      }
+      const bytes = await readBounded(res, expected, () => new SignetError('SIZE_MISMATCH', `${cap(what)} is longer than the ${expected} bytes its descriptor declares; Signet stopped reading it.`, { digest }));
+      if (bytes.length !== expected) throw new SignetError('SIZE_MISMATCH', `${cap(what)} is ${bytes.length} bytes, but its descriptor declares ${expected}.`, { digest });
       verifyBytes(bytes, digest, what);
       return bytes;
     });
