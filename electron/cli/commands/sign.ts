@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { collect, EXIT, parseAnnotations, type CliContext } from '../context.js';
-import { formatSign } from '../output.js';
-import { startProgress } from '../progress.js';
-import { auditLog, resolveSigner } from '../key-resolution.js';
+import { collect, type CliContext } from '../context.js';
+import type { SignOptions } from '../actions/sign.js';
 
 export function registerSign(program: Command, ctx: CliContext): void {
   program.command('sign')
@@ -13,31 +11,5 @@ export function registerSign(program: Command, ctx: CliContext): void {
     .option('--no-recursive', 'for a multi-platform index, sign the index only (default: the index and every platform)')
     .option('--identity <ref>', 'for oci:DIR:NAME: the registry name (host/repo[:tag]) written into the signature, i.e. where the image will be pushed')
     .option('--json', 'print the result as JSON')
-    .action(async (image: string, o: { key: string; annotation: string[]; recursive: boolean; identity?: string; json?: boolean }) => {
-      const annotations = parseAnnotations(o.annotation);
-      const { signer, name, audit } = await resolveSigner(ctx, o.key);
-      const log = auditLog(ctx);
-      const engine = ctx.makeEngine();
-      const progress = startProgress();
-      try {
-        let result;
-        try {
-          result = await engine.sign(image, signer, { annotations, recursive: o.recursive, keyName: name, onProgress: (m) => progress.update(m), ...(o.identity !== undefined ? { identity: o.identity } : {}) });
-        } catch (e) {
-          await log.recordFailed(audit, image, annotations, e).catch(() => undefined); // the signing error is what matters
-          throw e;
-        }
-        progress.done();
-        ctx.io.out(o.json ? JSON.stringify(result) : formatSign(result));
-        try {
-          await log.recordSigned(audit, annotations, result);
-        } catch (e) {
-          ctx.io.err(`signet: the image is signed, but the audit log could not be written: ${(e as Error).message}`);
-          ctx.setExit(EXIT.ERROR);
-        }
-      } finally {
-        progress.done();
-        await engine.close();
-      }
-    });
+    .action(async (image: string, o: SignOptions) => (await import('../actions/sign.js')).sign(ctx, image, o));
 }
