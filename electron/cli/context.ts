@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { Engine } from '../engine/engine.js';
+import type { Engine } from '../engine/engine.js';
 import { SignetError } from '../engine/errors.js';
 
 /** Where the CLI writes, and its environment: injected so tests can run commands in-process. */
@@ -22,7 +22,8 @@ export interface CliContext {
   io: Io;
   globals(): GlobalOpts;
   setExit(code: number): void;
-  makeEngine(): Engine;
+  /** Imported on first use: the engine and its registry client are most of the CLI's start-up time. */
+  makeEngine(): Promise<Engine>;
 }
 
 export function createContext(program: Command, io: Io, setExit: (code: number) => void): CliContext {
@@ -31,15 +32,18 @@ export function createContext(program: Command, io: Io, setExit: (code: number) 
     io,
     globals,
     setExit,
-    makeEngine: () => new Engine({
-      registry: {
-        allowHttp: globals().allowHttp,
-        // How long a registry may stay silent before the request is retried (default 30 s); CI
-        // on a flaky network, and the fault tests, set it lower.
-        ...(httpTimeoutMs() !== undefined ? { timeoutMs: httpTimeoutMs() } : {}),
-        ...(globals().debug ? { debug: (m: string) => io.err(`debug: ${m}`) } : {}),
-      },
-    }),
+    async makeEngine() {
+      const { Engine } = await import('../engine/engine.js');
+      return new Engine({
+        registry: {
+          allowHttp: globals().allowHttp,
+          // How long a registry may stay silent before the request is retried (default 30 s); CI
+          // on a flaky network, and the fault tests, set it lower.
+          ...(httpTimeoutMs() !== undefined ? { timeoutMs: httpTimeoutMs() } : {}),
+          ...(globals().debug ? { debug: (m: string) => io.err(`debug: ${m}`) } : {}),
+        },
+      });
+    },
   };
 }
 

@@ -4,6 +4,8 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isSignetError } from '../engine/errors.js';
 import { createContext, EXIT, collect, type Io } from './context.js';
+// Option definitions only: each command imports its actions (and with them the engine, undici,
+// yaml, keytar) when it runs, so start-up and --help load commander and little else.
 import { registerSign } from './commands/sign.js';
 import { registerVerify } from './commands/verify.js';
 import { registerInspect } from './commands/inspect.js';

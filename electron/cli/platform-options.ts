@@ -1,9 +1,5 @@
 import type { Command } from 'commander';
 import { collect } from './context.js';
-import { SignetError } from '../engine/errors.js';
-import { isDigest } from '../engine/content/digest.js';
-import type { PlatformChoice } from '../engine/platform-choice.js';
-import type { SignResult } from '../engine/sign.js';
 
 /** The flags `sign` and `push --sign` share for choosing which platforms of an index are signed. */
 export interface PlatformFlags {
@@ -11,8 +7,6 @@ export interface PlatformFlags {
   platform: string[];
   platformDigest: string[];
 }
-
-const PLATFORM = /^[^/\s]+\/[^/\s]+(\/[^/\s]+)?$/;
 
 export function addPlatformOptions(command: Command): Command {
   return command
@@ -23,31 +17,4 @@ A multi-platform index is always signed itself: it is what the image reference n
 each of its platform manifests is signed too; --platform and --platform-digest sign only those
 chosen (a platform string may match several manifests, e.g. unknown/unknown attestations: all are
 signed, and the output says so), and --no-recursive signs none.`);
-}
-
-/**
- * The engine's PlatformChoice for these flags. Checked here, before any key is unlocked or
- * password asked for; the engine checks again against the index itself.
- */
-export function platformChoice(o: PlatformFlags): PlatformChoice {
-  const choosing = o.platform.length + o.platformDigest.length > 0;
-  if (!choosing) return { recursive: o.recursive };
-  if (!o.recursive) {
-    throw new SignetError('USAGE', '--platform and --platform-digest choose which platform manifests are signed along with the index, so they cannot be combined with --no-recursive (the index alone).');
-  }
-  for (const p of o.platform) {
-    if (!PLATFORM.test(p)) throw new SignetError('USAGE', `--platform "${p}" is not OS/ARCH or OS/ARCH/VARIANT (for example linux/amd64 or linux/arm64/v8).`);
-  }
-  for (const d of o.platformDigest) {
-    if (!isDigest(d)) throw new SignetError('USAGE', `--platform-digest "${d}" is not a digest (sha256: followed by 64 lowercase hex digits).`);
-  }
-  return { recursive: true, platforms: o.platformDigest, platformNames: o.platform };
-}
-
-/** A line for each --platform that matched more than one platform manifest: all of them were signed. */
-export function severalMatched(result: SignResult, names: readonly string[]): string[] {
-  return [...new Set(names)].flatMap((name) => {
-    const matched = result.signatures.filter((s) => s.platform === name && s.digest !== result.digest);
-    return matched.length > 1 ? [`--platform ${name} matched ${matched.length} platform manifests; all of them were signed: ${matched.map((s) => s.digest).join(', ')}`] : [];
-  });
 }

@@ -284,7 +284,7 @@ async function listRegistryImages(client: RegistryClient, refs: Reference[], unl
     let reader = readers.get(key);
     if (reader === undefined) {
       const repo = { registry: ref.registry, repository: ref.repository };
-      reader = factsReader((d) => client.getBlob(repo, d.digest, MAX_CONFIG_BYTES));
+      reader = factsReader((d) => client.getBlob(repo, d.digest, { expectedSize: d.size, maxSize: MAX_CONFIG_BYTES }));
       readers.set(key, reader);
     }
     return reader;

@@ -24,6 +24,10 @@ export type FaultAction =
   | { kind: 'stall'; ms: number }            // hold the request that long, then pass (never answer if ms=Infinity)
   | { kind: 'truncate'; bytes: number }      // upstream headers but only the first N body bytes, then close
   | { kind: 'replaceBody'; body: Uint8Array | string } // upstream status/headers (content-length fixed) but this body
+  // upstream status/headers, then a body that does not end: 8 KiB every 10 ms, chunked or under
+  // this Content-Length, until the client hangs up (or 256 MiB, so a broken client cannot hang a
+  // test); onClose gets the bytes written by then
+  | { kind: 'endless'; contentLength?: number; onClose?: (bytesSent: number) => void }
   | { kind: 'redirect'; location: string; status?: number };
 
 export interface ProxyRequestRecord { method: string; path: string; headers: Record<string, string | string[] | undefined> }
@@ -180,6 +184,30 @@ export async function startFaultProxy(upstream: string, opts: FaultProxyOptions 
     });
   }
 
+  function endless(req: IncomingMessage, res: ServerResponse, action: Extract<FaultAction, { kind: 'endless' }>): void {
+    forward(req, res, (up) => {
+      up.resume();
+      const headers = rewriteResponseHeaders(req, up.headers);
+      delete headers['content-encoding'];
+      delete headers['content-length'];
+      if (action.contentLength !== undefined) headers['content-length'] = String(action.contentLength);
+      res.writeHead(up.statusCode ?? 502, headers);
+      const chunk = Buffer.alloc(8192, 'x');
+      let sent = 0;
+      const drip = setInterval(() => {
+        if (sent >= 256 << 20) return void res.end();
+        sent += chunk.length;
+        res.write(chunk);
+      }, 10);
+      timers.add(drip);
+      res.on('close', () => {
+        clearInterval(drip);
+        timers.delete(drip);
+        action.onClose?.(sent);
+      });
+    });
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const rec: ProxyRequestRecord = { method: req.method ?? 'GET', path: req.url ?? '/', headers: { ...req.headers } };
     requests.push(rec);
@@ -214,6 +242,7 @@ export async function startFaultProxy(upstream: string, opts: FaultProxyOptions 
       }
       case 'truncate': return truncate(req, res, action.bytes);
       case 'replaceBody': return replaceBody(req, res, action.body);
+      case 'endless': return endless(req, res, action);
       case 'redirect':
         req.resume();
         res.writeHead(action.status ?? 307, { Location: action.location, 'Content-Length': '0' });

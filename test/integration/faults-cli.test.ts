@@ -116,6 +116,24 @@ test('a truncated blob: never verified, and said plainly', async () => {
   assert.ok(r.code === 1 || r.code === 2);
 });
 
+test('a payload blob that does not end: INVALID, and Signet stops reading at the declared size', async () => {
+  for (const contentLength of [undefined, 10 * 2 ** 30]) {
+    let hungUp!: (bytesSent: number) => void;
+    const closed = new Promise<number>((resolve) => { hungUp = resolve; });
+    proxy.setHandler((req) => (req.method === 'GET' && req.path === `/v2/faults/app/blobs/${payloadDigest}`
+      ? { kind: 'endless', ...(contentLength !== undefined ? { contentLength } : {}), onClose: hungUp }
+      : { kind: 'pass' }));
+    const r = await verify();
+    const out = jsonLines(r.stdout)[0];
+    assert.equal(out.verdict, 'invalid', r.stdout + r.stderr);
+    assert.equal(r.code, 1);
+    assert.match(out.message, contentLength === undefined ? /longer than the \d+ bytes its descriptor declares/ : /10737418240 bytes according to the registry, but its descriptor declares \d+/);
+    const sent = await closed;
+    // The payload is a few hundred bytes; before this check moved into the client, Signet read up to 1 MiB.
+    assert.ok(sent < 512 * 1024, `the proxy wrote ${sent} bytes before Signet hung up`);
+  }
+});
+
 test('signing over a malformed signature manifest is refused, and nothing is overwritten', async () => {
   proxy.setHandler(() => ({ kind: 'pass' }));
   const img = await pushRandomImage(reg, 'faults/junk', 'v1');

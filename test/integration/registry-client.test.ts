@@ -221,12 +221,12 @@ describe('registry client through a fault proxy', () => {
   test('a blob redirected to another host (127.0.0.2): no Authorization arrives there', async () => {
     proxy.setHandler(() => ({ kind: 'pass' }));
     const layer = layerOf(image.manifest);
-    const bytes = await client.getBlob({ registry: reg.host, repository: 'signet/faults' }, layer.digest, 1 << 20);
+    const bytes = await client.getBlob({ registry: reg.host, repository: 'signet/faults' }, layer.digest, { maxSize: 1 << 20 });
     const storage = await startRecordingServer('127.0.0.2', { body: bytes });
     try {
       proxy.requests.length = 0;
       proxy.setHandler((req) => (req.path.includes('/blobs/') && req.method === 'GET' ? { kind: 'redirect', location: `${storage.url}/bucket/blob?sig=secret` } : { kind: 'pass' }));
-      const got = await client.getBlob({ registry: proxy.host, repository: 'signet/faults' }, layer.digest, 1 << 20);
+      const got = await client.getBlob({ registry: proxy.host, repository: 'signet/faults' }, layer.digest, { maxSize: 1 << 20 });
       assert.deepEqual(Buffer.from(got), Buffer.from(bytes));
       assert.equal(storage.requests.length, 1);
       assert.equal(storage.requests[0]?.headers.authorization, undefined, 'the other host got no Authorization');
@@ -243,11 +243,11 @@ describe('registry client through a fault proxy', () => {
     const layer = layerOf(image.manifest);
     const repo = { registry: proxy.host, repository: 'signet/faults' };
     proxy.setHandler((req) => (req.path.includes('/blobs/') && req.method === 'GET' ? { kind: 'truncate', bytes: 1000 } : { kind: 'pass' }));
-    await assert.rejects(client.getBlob(repo, layer.digest, 1 << 20), (e: unknown) => e instanceof SignetError && ['NETWORK', 'DIGEST_MISMATCH', 'SIZE_MISMATCH'].includes(e.code));
+    await assert.rejects(client.getBlob(repo, layer.digest, { maxSize: 1 << 20 }), (e: unknown) => e instanceof SignetError && ['NETWORK', 'DIGEST_MISMATCH', 'SIZE_MISMATCH'].includes(e.code));
     await assert.rejects(readAll(await client.blobStream(repo, layer.digest, layer.size)), (e: unknown) => e instanceof SignetError && ['NETWORK', 'DIGEST_MISMATCH', 'SIZE_MISMATCH'].includes(e.code));
     // A body replaced wholesale (Content-Length adjusted) is caught by the digest.
     proxy.setHandler((req) => (req.path.includes('/blobs/') && req.method === 'GET' ? { kind: 'replaceBody', body: 'short' } : { kind: 'pass' }));
-    await assert.rejects(client.getBlob(repo, layer.digest, 1 << 20), isErr('DIGEST_MISMATCH'));
+    await assert.rejects(client.getBlob(repo, layer.digest, { maxSize: 1 << 20 }), isErr('DIGEST_MISMATCH'));
     await assert.rejects(readAll(await client.blobStream(repo, layer.digest)), isErr('DIGEST_MISMATCH'));
   });
 

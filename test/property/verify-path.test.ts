@@ -15,7 +15,7 @@ import { generatePrivateKey } from '../../electron/engine/keys/private-key.js';
 import { signerFromPrivateKey } from '../../electron/engine/keys/signer.js';
 import { sha256Digest, verifyBytes, type Digest } from '../../electron/engine/content/digest.js';
 import { SignetError } from '../../electron/engine/errors.js';
-import type { RegistryClient } from '../../electron/engine/registry/client.js';
+import type { BlobLimits, RegistryClient } from '../../electron/engine/registry/client.js';
 import type { Reference } from '../../electron/engine/content/reference.js';
 import { edits, mutate, params } from './fuzz.js';
 
@@ -44,9 +44,11 @@ test('random damage to signature manifest, payload and signature never gives ver
     const blobs = new Map<string, Buffer>([[sha256Digest(p), p]]);
     const client = {
       async getManifestIfExists(ref: Reference) { return ref.tag === signatureTag(IMAGE) ? { digest: sha256Digest(m), mediaType: 'application/vnd.oci.image.manifest.v1+json', bytes: new Uint8Array(m) } : null; },
-      async getBlob(_r: unknown, d: Digest) {
+      async getBlob(_r: unknown, d: Digest, limits: BlobLimits = {}) {
         const b = blobs.get(d);
         if (!b) throw new SignetError('BLOB_UNKNOWN', 'no such blob');
+        // As the real client: a body of another length than the descriptor declares is refused.
+        if (limits.expectedSize !== undefined && b.length !== limits.expectedSize) throw new SignetError('SIZE_MISMATCH', 'wrong size');
         verifyBytes(b, d, 'blob');
         return new Uint8Array(b);
       },

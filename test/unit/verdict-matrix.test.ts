@@ -23,7 +23,7 @@ import { signerFromPrivateKey } from '../../electron/engine/keys/signer.js';
 import { sha256Digest, verifyBytes, type Digest } from '../../electron/engine/content/digest.js';
 import { COSIGN_SIGNATURE_ANNOTATION } from '../../electron/engine/content/media-types.js';
 import { SignetError } from '../../electron/engine/errors.js';
-import type { RegistryClient } from '../../electron/engine/registry/client.js';
+import type { BlobLimits, RegistryClient } from '../../electron/engine/registry/client.js';
 import { parseReference, repositoryName, type Reference } from '../../electron/engine/content/reference.js';
 import type { KeyAlgorithm } from '../../electron/engine/keys/algorithms.js';
 
@@ -57,10 +57,13 @@ function clientFor(w: World): RegistryClient {
       if (ref.tag !== signatureTag(w.imageDigest)) return null;
       return { digest: sha256Digest(w.manifest), mediaType: 'application/vnd.oci.image.manifest.v1+json', bytes: new Uint8Array(w.manifest) };
     },
-    async getBlob(_repo: unknown, digest: Digest, maxBytes: number) {
+    async getBlob(_repo: unknown, digest: Digest, limits: BlobLimits = {}) {
       const b = w.blobs.get(digest);
+      const { expectedSize, maxSize = Infinity } = limits;
+      if (expectedSize !== undefined && expectedSize > maxSize) throw new SignetError('SIZE_MISMATCH', `the blob is declared as ${expectedSize} bytes, more than ${maxSize}`);
       if (b === undefined) throw new SignetError('BLOB_UNKNOWN', `the blob ${digest} is not in the registry`);
-      if (b.length > maxBytes) throw new SignetError('SIZE_MISMATCH', 'too large');
+      if (expectedSize !== undefined && b.length !== expectedSize) throw new SignetError('SIZE_MISMATCH', `the blob is ${b.length} bytes, but its descriptor declares ${expectedSize}`);
+      if (b.length > maxSize) throw new SignetError('SIZE_MISMATCH', 'too large');
       verifyBytes(b, digest, `the blob ${digest}`);
       return new Uint8Array(b);
     },

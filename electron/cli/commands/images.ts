@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { collect, EXIT, parseAnnotations, type CliContext } from '../context.js';
-import { formatVerify } from '../output.js';
-import { startProgress } from '../progress.js';
-import { resolveVerifyKeys } from '../key-resolution.js';
+import { collect, type CliContext } from '../context.js';
+import type { ImagesOptions } from '../actions/images.js';
 
 export function registerImages(program: Command, ctx: CliContext): void {
   program.command('images')
@@ -12,23 +10,5 @@ export function registerImages(program: Command, ctx: CliContext): void {
     .option('-a, --annotation <key=value>', 'require this annotation in the signed payload (repeatable)', collect, [])
     .option('--identity <ref>', 'for OCI layout images named by a bare tag: the registry repository they are signed for')
     .option('--json', 'one JSON object per image, one per line (as verify --json)')
-    .action(async (source: string, o: { key: string[]; annotation: string[]; identity?: string; json?: boolean }) => {
-      const requiredAnnotations = parseAnnotations(o.annotation);
-      const keys = await resolveVerifyKeys(ctx, o.key);
-      const engine = ctx.makeEngine();
-      const progress = startProgress();
-      try {
-        const results = await engine.images(
-          source, { keys, requiredAnnotations }, o.identity !== undefined ? { identity: o.identity } : {},
-          { onProgress: (p) => progress.update(`checked ${p.done} of ${p.total} images`), onStatus: (message) => progress.update(message) },
-        );
-        progress.done();
-        for (const r of results) ctx.io.out(o.json ? JSON.stringify(r) : formatVerify(r, false));
-        if (!o.json) ctx.io.err(`${results.length} image${results.length === 1 ? '' : 's'} in ${source}`);
-        ctx.setExit(results.every((r) => r.verdict === 'verified') ? EXIT.OK : results.some((r) => r.verdict === 'error') ? EXIT.ERROR : EXIT.NOT_VERIFIED);
-      } finally {
-        progress.done();
-        await engine.close();
-      }
-    });
+    .action(async (source: string, o: ImagesOptions) => (await import('../actions/images.js')).images(ctx, source, o));
 }

@@ -138,17 +138,12 @@ export class RegistrySignatureStore implements SignatureStore {
   }
 
   private async fetchPayload(layer: SignatureLayer): Promise<StoredSignature> {
-    if (layer.payloadSize > MAX_PAYLOAD_BYTES) {
-      return { layer, payloadError: new SignetError('PAYLOAD_INVALID', `The payload is declared as ${layer.payloadSize} bytes, far larger than any signature payload.`) };
-    }
     try {
-      const payload = await this.client.getBlob(this.repo, layer.payloadDigest, MAX_PAYLOAD_BYTES);
       // The descriptor's size is part of what names the blob (OCI: clients MUST check it; cosign's
-      // go-containerregistry and the OCI layout store do). Without this a manifest whose size was
-      // altered still verified here but not in an OCI layout or in cosign.
-      if (payload.length !== layer.payloadSize) {
-        return { layer, payloadError: new SignetError('SIZE_MISMATCH', `The payload is ${payload.length} bytes, but its descriptor declares ${layer.payloadSize}.`) };
-      }
+      // go-containerregistry and the OCI layout store do). Without it a manifest whose size was
+      // altered still verified here but not in an OCI layout or in cosign. The client checks it
+      // while reading, so a registry cannot make Signet buffer more than the declared size.
+      const payload = await this.client.getBlob(this.repo, layer.payloadDigest, { expectedSize: layer.payloadSize, maxSize: MAX_PAYLOAD_BYTES });
       return { layer, payload };
     } catch (e) {
       if (isSignetError(e)) return { layer, payloadError: e };

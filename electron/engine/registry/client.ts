@@ -26,6 +26,12 @@ export interface ManifestResult {
   bytes: Uint8Array;
 }
 
+/** How much of a blob getBlob reads: exactly `expectedSize` bytes when given, never more than `maxSize`. */
+export interface BlobLimits {
+  expectedSize?: number;
+  maxSize?: number;
+}
+
 export interface RegistryClientOptions {
   credentials?: (registry: string) => Promise<Credential | null>;
   allowHttp?: string[];
@@ -135,12 +141,24 @@ export class RegistryClient {
     return digest;
   }
 
-  async getBlob(repo: RepoRef, digest: Digest, maxBytes = MAX_BLOB_IN_MEMORY): Promise<Uint8Array> {
+  /**
+   * A blob, digest-checked, read into memory. With `expectedSize` (the size its descriptor
+   * declares) the read stops as soon as the body is longer, and a body of another length is
+   * SIZE_MISMATCH: a registry that streams gigabytes in place of a small payload costs a few
+   * kilobytes, not memory. `maxSize` bounds blobs of unknown size (default 16 MiB).
+   */
+  async getBlob(repo: RepoRef, digest: Digest, limits: BlobLimits = {}): Promise<Uint8Array> {
     const what = blobWhat(repo, digest);
+    const sizeError = (why: string) => new SignetError('SIZE_MISMATCH', `${cap(what)} ${why}.`, { digest });
+    const maxSize = limits.maxSize ?? MAX_BLOB_IN_MEMORY;
+    const expected = limits.expectedSize;
+    if (expected !== undefined && expected > maxSize) throw sizeError(`is declared as ${expected} bytes, more than the ${maxSize} bytes Signet reads into memory for it`);
     return this.request({ repo, method: 'GET', url: this.url(repo, `blobs/${digest}`), what }, async (res) => {
       if (res.status === 404) throw await blobUnknown(res, what);
       if (res.status !== 200) throw await statusError(res, repo.registry);
-      const bytes = await readBounded(res, maxBytes, () => new SignetError('SIZE_MISMATCH', `${cap(what)} is larger than ${maxBytes} bytes, the most read into memory for it.`, { digest }));
+      const bytes = expected === undefined
+        ? await readBounded(res, maxSize, () => sizeError(`is larger than ${maxSize} bytes, the most read into memory for it`))
+        : await readExactly(res, expected, sizeError);
       verifyBytes(bytes, digest, what);
       return bytes;
     });
@@ -439,6 +457,21 @@ function mismatch(what: string, expected: string, actual: string, source = 'the 
  * The digest of fetched manifest bytes. Pinned by digest: the bytes must hash to it. By tag:
  * the registry's Docker-Content-Digest, when given, must agree with the bytes.
  */
+/**
+ * A body that must be exactly `size` bytes: a Content-Length that disagrees fails before the body
+ * is read, a longer body at its first extra chunk, a shorter one at its end.
+ */
+async function readExactly(res: Response, size: number, mismatch: (why: string) => SignetError): Promise<Uint8Array> {
+  const declared = header(res.headers, 'content-length');
+  if (declared !== undefined && Number(declared) !== size) {
+    res.body.destroy();
+    throw mismatch(`is ${declared} bytes according to the registry, but its descriptor declares ${size}`);
+  }
+  const bytes = await readBounded(res, size, () => mismatch(`is longer than the ${size} bytes its descriptor declares; Signet stopped reading it`));
+  if (bytes.length !== size) throw mismatch(`is ${bytes.length} bytes, but its descriptor declares ${size}`);
+  return bytes;
+}
+
 function checkManifestDigest(bytes: Uint8Array, ref: Reference, said: string | undefined, what: string): Digest {
   const actual = sha256Digest(bytes);
   if (ref.digest !== undefined) {

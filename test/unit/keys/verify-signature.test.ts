@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPrivateKey, sign as nodeSign } from 'node:crypto';
+import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import { ed25519ph } from '@noble/curves/ed25519.js';
 import { verifySignature } from '../../../electron/engine/keys/verify-signature.js';
 import { parsePublicKeyPem, publicKeyFromSpki, type PublicKey } from '../../../electron/engine/keys/public-key.js';
 import { generatePrivateKey } from '../../../electron/engine/keys/private-key.js';
+import { basePoint, signWithScalar, TORSION, withS } from '../../helpers/ed25519-cases.js';
 import { fixtureText, flipByte, payloadOf, signatureOf, SIGNATURE_FOLDERS, type SignatureFolder } from './key-fixtures.js';
 
 const EXPECTED: Record<SignatureFolder, string> = {
@@ -75,6 +76,27 @@ test('Ed25519: RFC 8032 section 7.1 test vector 2', () => {
   const pub = edSpki(Buffer.from('3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c', 'hex'));
   const sig = Buffer.from('92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00', 'hex');
   assert.equal(verifySignature(pub, Buffer.from('72', 'hex'), sig), 'ed25519');
+});
+
+/** OpenSSL's own answer, without Signet's checks around it. */
+const opensslAlone = (key: PublicKey, data: Uint8Array, sig: Uint8Array) => nodeVerify(null, data, createPublicKey({ key: Buffer.from(key.spki), format: 'der', type: 'spki' }), sig);
+
+test('Ed25519: a small-order key verifies nothing, not even a forgery OpenSSL alone accepts', () => {
+  const identity = edSpki(TORSION[0]!.toBytes());
+  const forged = withS(Uint8Array.from([...basePoint(42n).toBytes(), ...new Uint8Array(32)]), 42n); // R = [42]B, S = 42
+  const data = Buffer.from('any message at all');
+  assert.equal(opensslAlone(identity, data, forged), true, 'the forgery is real for OpenSSL');
+  assert.equal(verifySignature(identity, data, forged), null);
+});
+
+test('Ed25519: a nonce with a small-order part verifies, as noble\'s cofactored check says, though OpenSSL alone rejects it', () => {
+  const a = 0x1234567890abcdefn;
+  const key = basePoint(a).toBytes();
+  const data = Buffer.from('payload');
+  const sig = signWithScalar(a, key, data, { r: 987654321n, rExtra: TORSION[3]! });
+  assert.equal(opensslAlone(edSpki(key), data, sig), false);
+  assert.equal(verifySignature(edSpki(key), data, sig), 'ed25519');
+  assert.equal(verifySignature(edSpki(key), Buffer.from('payload!'), sig), null);
 });
 
 test('ECDSA: only ASN.1 DER is accepted, not raw r||s (cosign accepts only DER)', () => {

@@ -157,12 +157,60 @@ test('hasBlob: 200 true, 404 false, other statuses are errors', async () => {
   await assert.rejects(client.hasBlob(repo(), MDIGEST), code('REGISTRY_ERROR'));
 });
 
-test('getBlob: verified; wrong bytes are DIGEST_MISMATCH; 404 BLOB_UNKNOWN; maxBytes enforced', async () => {
+test('getBlob: verified; wrong bytes are DIGEST_MISMATCH; 404 BLOB_UNKNOWN; maxSize enforced', async () => {
   fake.handle((req, res) => (req.path.endsWith(BDIGEST) ? send(res, 200, BLOB) : req.path.endsWith(OTHER) ? send(res, 200, 'wrong') : registryError(res, 404, 'BLOB_UNKNOWN', 'x')));
   assert.deepEqual(Buffer.from(await client.getBlob(repo(), BDIGEST)), BLOB);
   await assert.rejects(client.getBlob(repo(), OTHER), code('DIGEST_MISMATCH', new RegExp(`expected ${OTHER}`)));
   await assert.rejects(client.getBlob(repo(), MDIGEST), code('BLOB_UNKNOWN'));
-  await assert.rejects(client.getBlob(repo(), BDIGEST, 1000), code('SIZE_MISMATCH', /larger than 1000 bytes/));
+  await assert.rejects(client.getBlob(repo(), BDIGEST, { maxSize: 1000 }), code('SIZE_MISMATCH', /larger than 1000 bytes/));
+});
+
+/**
+ * Answers with a body that never ends (8 KiB every 10 ms) until the client hangs up; resolves
+ * with the bytes written by then. Server and client share this process's event loop, so the
+ * server writes at most one chunk between two reads of the client.
+ */
+function endlessBody(res: import('node:http').ServerResponse, headers: Record<string, string>): Promise<number> {
+  res.writeHead(200, headers);
+  const chunk = Buffer.alloc(8192, 'x');
+  let sent = 0;
+  const drip = setInterval(() => {
+    sent += chunk.length;
+    res.write(chunk);
+  }, 10);
+  return new Promise((resolve) => res.on('close', () => {
+    clearInterval(drip);
+    resolve(sent);
+  }));
+}
+
+test('getBlob with expectedSize: a body longer than declared stops the read at once, even an endless one', async () => {
+  for (const [headers, error] of [
+    [{}, /longer than the 300 bytes its descriptor declares; Signet stopped reading it/],
+    [{ 'content-length': String(10 * 2 ** 30) }, /10737418240 bytes according to the registry, but its descriptor declares 300/],
+  ] as const) {
+    fake.requests.length = 0;
+    let closed: Promise<number> | undefined;
+    fake.handle((req, res) => { closed = endlessBody(res, headers); });
+    await assert.rejects(client.getBlob(repo(), BDIGEST, { expectedSize: 300, maxSize: 1 << 20 }), code('SIZE_MISMATCH', error));
+    const sent = await closed!;
+    assert.ok(sent < 64 * 1024, `the server wrote only ${sent} bytes before the client hung up (a 1 MiB limit alone would read 1 MiB)`);
+    assert.equal(fake.requests.length, 1, 'not retried: the size is the registry\'s answer, not a network fault');
+  }
+});
+
+test('getBlob with expectedSize: exactly that many bytes are returned; a shorter body or a larger declaration is SIZE_MISMATCH', async () => {
+  fake.handle((req, res) => send(res, 200, BLOB));
+  assert.deepEqual(Buffer.from(await client.getBlob(repo(), BDIGEST, { expectedSize: BLOB.length })), BLOB);
+  await assert.rejects(client.getBlob(repo(), BDIGEST, { expectedSize: BLOB.length + 1 }), code('SIZE_MISMATCH', /100000 bytes according to the registry, but its descriptor declares 100001/));
+  fake.handle((req, res) => {
+    res.writeHead(200); // no Content-Length: only counting finds the short body
+    res.end(BLOB.subarray(0, 1000));
+  });
+  await assert.rejects(client.getBlob(repo(), BDIGEST, { expectedSize: BLOB.length }), code('SIZE_MISMATCH', /is 1000 bytes, but its descriptor declares 100000/));
+  fake.requests.length = 0;
+  await assert.rejects(client.getBlob(repo(), BDIGEST, { expectedSize: 2 << 20, maxSize: 1 << 20 }), code('SIZE_MISMATCH', /declared as 2097152 bytes, more than the 1048576 bytes/));
+  assert.equal(fake.requests.length, 0, 'a declaration over the limit is refused without a request');
 });
 
 test('getBlob: a truncated body is an error after retries, never a short success', async () => {

@@ -1,0 +1,26 @@
+import { EXIT, parseAnnotations, type CliContext } from '../context.js';
+import { formatVerify } from '../output.js';
+import { startProgress } from '../progress.js';
+import { resolveVerifyKeys } from '../key-resolution.js';
+
+export interface ImagesOptions { key: string[]; annotation: string[]; identity?: string; json?: boolean }
+
+export async function images(ctx: CliContext, source: string, o: ImagesOptions): Promise<void> {
+  const requiredAnnotations = parseAnnotations(o.annotation);
+  const keys = await resolveVerifyKeys(ctx, o.key);
+  const engine = await ctx.makeEngine();
+  const progress = startProgress();
+  try {
+    const results = await engine.images(
+      source, { keys, requiredAnnotations }, o.identity !== undefined ? { identity: o.identity } : {},
+      { onProgress: (p) => progress.update(`checked ${p.done} of ${p.total} images`), onStatus: (message) => progress.update(message) },
+    );
+    progress.done();
+    for (const r of results) ctx.io.out(o.json ? JSON.stringify(r) : formatVerify(r, false));
+    if (!o.json) ctx.io.err(`${results.length} image${results.length === 1 ? '' : 's'} in ${source}`);
+    ctx.setExit(results.every((r) => r.verdict === 'verified') ? EXIT.OK : results.some((r) => r.verdict === 'error') ? EXIT.ERROR : EXIT.NOT_VERIFIED);
+  } finally {
+    progress.done();
+    await engine.close();
+  }
+}
