@@ -21,7 +21,9 @@ export function formatVerify(r: VerifyResult, detailed: boolean): string {
   const lines = [`${WORD[r.verdict].padEnd(11)} ${r.image}${r.digest && !r.image.includes('@') ? `@${shortDigest(r.digest)}` : ''}  ${r.message}`];
   if (detailed || r.verdict !== 'verified') {
     r.signatures.forEach((s, i) => {
-      const who = s.keyName ? `${s.keyName} (${shortFingerprint(s.keyFingerprint ?? '')})` : 'no trusted key';
+      // A claimed key (named by the signature's key hint, but it did not verify) is not a signer.
+      const key = s.keyName ? `${s.keyName} (${shortFingerprint(s.keyFingerprint ?? '')})` : undefined;
+      const who = key === undefined ? 'no trusted key' : s.keyClaimed ? `claims ${key}, but does not verify with it` : key;
       lines.push(`    signature ${i + 1}: ${s.status} — ${who}`);
       for (const reason of s.reasons) lines.push(`      - ${reason}`);
     });
