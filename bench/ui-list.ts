@@ -1,25 +1,26 @@
 // ui-list: how fast the desktop UI shows a big source. A loopback registry gets --images unique
 // images in one repository (one config/layer pair, each manifest made unique by an annotation);
-// the web host runs in this process (in-memory keychain: nothing is signed, verdicts are "unsigned"
-// after a real tag listing and per-image checks by the engine). Debian Chromium opens the UI with
+// the web host runs in its own process, as `npm run start:web` does (nothing is signed: verdicts
+// are "unsigned" after a real tag listing and per-image checks by the engine). Debian Chromium opens the UI with
 // the source already added, and we time, median of --runs, from navigation start:
 //   (a) to the table listing all N rows (names from the tag listing, "checking…"), the first rendered;
 //   (b) to every one of the N verdicts shown (no row still being checked);
 //   (c) scrolling the virtualised table from top to bottom in 40 steps, one per animation frame:
 //       frame times (median, p95, max) from requestAnimationFrame.
-// It also reports how long the images.list request took (verdicts, then platforms and created).
+// It also reports how long the images.list request took (verdicts, then platforms and created),
+// and the peer: the raw floor of the same registry requests with plain undici, just before each run.
 //
 //   npx tsc -p . && npm run build:renderer && npm run bench:ui [-- --images 1000 --runs 3]
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import pLimit from 'p-limit';
+import { Agent } from 'undici';
 import { startRegistry } from '../test/helpers/registry.js';
 import { pushBlob, pushManifest, makeTar, OCI_MANIFEST } from '../test/helpers/push.js';
 import { repoRoot } from '../test/helpers/paths.js';
 import { makeTempDir } from '../test/helpers/tmp.js';
-import { MemoryBackend } from '../test/helpers/memory-keychain.js';
-import { startWebHost } from '../electron/host/web-host.js';
+import { startWebHostProcess } from '../test/e2e/web-host-process.js';
 import { SourceStore } from '../electron/host/host-stores.js';
 import { launchChromium } from '../test/e2e/chromium.js';
 
@@ -27,6 +28,32 @@ function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 }
+/**
+ * The peer: the least any client must do to show these verdicts, one tag listing and the 1,000
+ * manifest GETs (32 at a time, bodies read, nothing checked), with plain undici against the same
+ * registry, just before each UI run. The UI's time to all verdicts over this is its overhead.
+ */
+async function rawFloor(origin: string, repo: string, n: number): Promise<number> {
+  const agent = new Agent({ connections: 32 });
+  const accept = 'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json';
+  const start = performance.now();
+  try {
+    const list = await agent.request({ origin, path: `/v2/${repo}/tags/list?n=${n + 10}`, method: 'GET' });
+    await list.body.arrayBuffer();
+    let next = 0;
+    await Promise.all(Array.from({ length: 32 }, async () => {
+      while (next < n) {
+        const res = await agent.request({ origin, path: `/v2/${repo}/manifests/v${next++}`, method: 'GET', headers: { accept } });
+        await res.body.arrayBuffer();
+        if (res.statusCode !== 200) throw new Error(`the floor's manifest GET answered ${res.statusCode}`);
+      }
+    }));
+    return performance.now() - start;
+  } finally {
+    await agent.close();
+  }
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 
@@ -51,14 +78,18 @@ async function main(): Promise<void> {
 
   const dataDir = join(dir, 'home');
   await new SourceStore(dataDir).add('registry', `${reg.host}/${repo}`);
-  const host = await startWebHost({ dataDir, rendererDir: join(repoRoot, 'dist', 'renderer'), context: { keyBackend: new MemoryBackend(), registryBackend: new MemoryBackend() } });
+  // The host in its own process, as `npm run start:web` and Electron's main run it: in this
+  // process it would share one event loop with the Playwright client driving the page.
+  const host = await startWebHostProcess({ SIGNET_HOME: dataDir });
   const browser = await launchChromium();
   const toList: number[] = [];
   const toVerdicts: number[] = [];
   const frames: number[] = [];
   const apiMs: number[] = [];
+  const floorMs: number[] = [];
   try {
     for (let r = 0; r <= runs; r++) {
+      const floor = await rawFloor(`http://${reg.host}`, repo, n);
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       const count = page.getByTestId('image-count');
       const start = Date.now();
@@ -93,13 +124,13 @@ async function main(): Promise<void> {
         const rendered = el.querySelectorAll('[role="row"]').length;
         return { times, rendered, bottom: el.querySelector('[aria-rowindex]:last-child')?.textContent ?? '' };
       });
-      if (r > 0) { toList.push(ms); toVerdicts.push(verdictsMs); apiMs.push(api); frames.push(...f.times); } // the first run warms up
-      console.error(`run ${r}${r === 0 ? ' (warm-up)' : ''}: ${ms} ms to ${n} rows listed, ${verdictsMs} ms to ${n} verdicts (images.list request ${api} ms); ${f.rendered} rows in the DOM; scroll frames median ${median(f.times).toFixed(1)} ms, max ${Math.max(...f.times).toFixed(1)} ms`);
+      if (r > 0) { toList.push(ms); toVerdicts.push(verdictsMs); apiMs.push(api); floorMs.push(floor); frames.push(...f.times); } // the first run warms up
+      console.error(`run ${r}${r === 0 ? ' (warm-up)' : ''}: ${ms} ms to ${n} rows listed, ${verdictsMs} ms to ${n} verdicts (images.list request ${api} ms; raw floor ${Math.round(floor)} ms); ${f.rendered} rows in the DOM; scroll frames median ${median(f.times).toFixed(1)} ms, max ${Math.max(...f.times).toFixed(1)} ms`);
       await page.close();
     }
   } finally {
     await browser.close();
-    await host.close();
+    await host.stop();
     await reg.stop();
   }
   console.log(JSON.stringify({
@@ -107,6 +138,8 @@ async function main(): Promise<void> {
     toListedRowsMs: { median: median(toList), all: toList },
     toAllVerdictsMs: { median: median(toVerdicts), all: toVerdicts },
     imagesListRequestMs: { median: median(apiMs), all: apiMs },
+    rawFloorMs: { median: Math.round(median(floorMs)), all: floorMs.map(Math.round) },
+    verdictsOverFloor: +(median(toVerdicts) / median(floorMs)).toFixed(2),
     scrollFrameMs: { median: +median(frames).toFixed(1), p95: +pct(frames, 0.95).toFixed(1), max: +Math.max(...frames).toFixed(1) },
   }));
 }
