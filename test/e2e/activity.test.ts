@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { AuditLog } from '../../electron/engine/audit/audit-log.js';
 import { makeTempDir } from '../helpers/tmp.js';
-import { chromiumMissing, launchChromium } from './chromium.js';
+import { chromiumMissing, launchChromium, openPage } from './chromium.js';
 import { startWebHostProcess, type WebHostProcess } from './web-host-process.js';
 import { ActivityPage, AppPage } from './pages.js';
 
@@ -30,8 +30,7 @@ describe('Activity screen over a damaged audit log', { skip: chromiumMissing() ?
     writeFileSync(log.path, '{"time":"2026-03-01T10:05:00Z","user":"ci","outc', { flag: 'a' }); // torn by a crash
     host = await startWebHostProcess({ SIGNET_HOME: home, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' });
     browser = await launchChromium();
-    page = await (await browser.newContext()).newPage();
-    page.setDefaultTimeout(15_000);
+    page = await openPage(browser);
   });
   after(async () => {
     await browser?.close();

@@ -15,7 +15,7 @@ import { keychainToolsMissing, startKeyringSession, type KeyringSession } from '
 import { runSignet } from '../helpers/cli.js';
 import { makeTempDir } from '../helpers/tmp.js';
 import { repoRoot } from '../helpers/paths.js';
-import { chromiumMissing, launchChromium } from './chromium.js';
+import { chromiumMissing, launchChromium, openPage } from './chromium.js';
 import { startWebHostProcess, type WebHostProcess } from './web-host-process.js';
 import { AppPage, ImagesPage, KeysPage, RegistriesPage, SignPage } from './pages.js';
 
@@ -42,9 +42,7 @@ describe('desktop UI in Chromium against the web host: the floor scenario', { sk
     assert.equal(s.code, 0, s.stderr);
     host = await startWebHostProcess({ ...kc.env, SIGNET_HOME: join(dir, 'home') });
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    page = await openPage(browser, { acceptDownloads: true });
   });
   after(async () => {
     await browser?.close();

@@ -17,7 +17,7 @@ import { getManifest, pushFixtureImage, pushImageWithConfig, pushIndex, pushMani
 import { runSignet } from '../helpers/cli.js';
 import { makeTempDir } from '../helpers/tmp.js';
 import { repoRoot } from '../helpers/paths.js';
-import { chromiumMissing, launchChromium } from './chromium.js';
+import { chromiumMissing, launchChromium, openPage } from './chromium.js';
 import { startWebHostProcess, type WebHostProcess } from './web-host-process.js';
 import { ImagesPage } from './pages.js';
 
@@ -70,8 +70,7 @@ describe('the Images table in Chromium: progressive rows, platforms and created,
 
     host = await startWebHostProcess({ SIGNET_HOME: home, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' });
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1400, height: 800 } })).newPage();
-    page.setDefaultTimeout(15_000);
+    page = await openPage(browser, { viewport: { width: 1400, height: 800 } });
   });
   after(async () => {
     release();

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { pushRandomImage } from '../helpers/push.js';
 import { makeTempDir } from '../helpers/tmp.js';
-import { chromiumMissing, launchChromium } from './chromium.js';
+import { chromiumMissing, launchChromium, openPage } from './chromium.js';
 import { startWebHostProcess, type WebHostProcess } from './web-host-process.js';
 import { ImagesPage } from './pages.js';
 
@@ -28,8 +28,7 @@ describe('a namespace source in the Images screen', { skip: chromiumMissing() ??
     // No keys and no stored registries: nothing here needs the OS keychain.
     host = await startWebHostProcess({ SIGNET_HOME: join(dir, 'home') });
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    page.setDefaultTimeout(15_000);
+    page = await openPage(browser);
   });
   after(async () => {
     await browser?.close();

@@ -11,7 +11,7 @@ import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { pushIndexImage } from '../helpers/push.js';
 import { keychainToolsMissing, startKeyringSession, type KeyringSession } from '../helpers/keychain.js';
 import { makeTempDir } from '../helpers/tmp.js';
-import { chromiumMissing, launchChromium } from './chromium.js';
+import { chromiumMissing, launchChromium, openPage } from './chromium.js';
 import { startWebHostProcess, type WebHostProcess } from './web-host-process.js';
 import { AppPage, ImagesPage, KeysPage, SignPage } from './pages.js';
 import { repoRoot } from '../helpers/paths.js';
@@ -35,8 +35,7 @@ describe('desktop UI in Chromium: signing some platforms of an index', { skip: m
     pushed = await pushIndexImage(reg, 'team/multi', 'v1', ['linux/amd64', 'linux/arm64/v8']);
     host = await startWebHostProcess({ ...kc.env, SIGNET_HOME: join(dir, 'home') });
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    page.setDefaultTimeout(15_000);
+    page = await openPage(browser);
   });
   after(async () => {
     await browser?.close();
