@@ -8,12 +8,19 @@
 //  - Ed25519, wrong key: the path of every trusted key that did not make the signature;
 //  - Ed25519ph, valid: what `cosign sign` makes with an Ed25519 key (pure Ed25519 is tried first);
 //  - ECDSA P-256, valid: the default key type, for comparison;
-//  - and the two floors: node:crypto (OpenSSL) Ed25519 verify and @noble/ed25519 strict verify alone.
+//  - and the two floors: node:crypto (OpenSSL) Ed25519 verify and @noble/ed25519 strict verify alone;
+//  - then whole signature verdicts (evaluateSignature) against a trust store of 20 Ed25519 keys
+//    where the signer is the last: with Signet's key hint (tried first) and without (cosign's).
 import { createPrivateKey, sign as nodeSign, verify as nodeVerify, createPublicKey, randomBytes } from 'node:crypto';
 import { ed25519ph } from '@noble/curves/ed25519.js';
 import { generatePrivateKey, type PrivateKey } from '../electron/engine/keys/private-key.js';
 import { verifySignature, type SignatureScheme } from '../electron/engine/keys/verify-signature.js';
 import { ed } from '../electron/engine/keys/noble-ed25519.js';
+import { evaluateSignature, KEY_HINT_ANNOTATION, type TrustedKey } from '../electron/engine/cosign/verdict.js';
+import { buildPayload } from '../electron/engine/cosign/payload.js';
+import { MediaType } from '../electron/engine/content/media-types.js';
+import { sha256Digest, type Digest } from '../electron/engine/content/digest.js';
+import type { StoredSignature } from '../electron/engine/cosign/signature-store.js';
 
 const msArg = process.argv.indexOf('--ms');
 const BUDGET_MS = msArg > 0 ? Number(process.argv[msArg + 1]) : 1500;
@@ -62,6 +69,23 @@ const rows: Array<[string, number]> = [
   ['floor: node:crypto Ed25519 verify', opsPerSecond((i) => nodeVerify(null, MESSAGES[i]!, edKeyObject, edSigs[i]!))],
   ['floor: @noble/ed25519 strict verify', opsPerSecond((i) => ed.verify(edSigs[i]!, MESSAGES[i]!, rawKey, { zip215: false }))],
 ];
+
+// Verdicts: 19 teammates' keys, then the signer's.
+const trust: TrustedKey[] = [...Array.from({ length: 19 }, (_, i) => ({ name: `teammate ${i}`, publicKey: generatePrivateKey('ed25519').publicKey })), { name: 'signer', publicKey: edKey.publicKey }];
+const imageDigest = sha256Digest('an image') as Digest;
+const payload = buildPayload({ dockerReference: 'registry.example/team/app', manifestDigest: imageDigest });
+const payloadSig = Buffer.from(nodeSign(null, payload, edPriv)).toString('base64');
+const stored = (annotations: Record<string, string>): StoredSignature => ({
+  layer: { payloadDigest: sha256Digest(payload), payloadSize: payload.length, mediaType: MediaType.CosignSimpleSigning, signatureB64: payloadSig, annotations },
+  payload,
+});
+const hinted = stored({ [KEY_HINT_ANNOTATION]: edKey.publicKey.fingerprint });
+const unhinted = stored({});
+const verdictBy = (s: StoredSignature) => () => evaluateSignature({ repository: 'registry.example/team/app', digest: imageDigest }, s, { keys: trust }).keyName === 'signer';
+rows.push(
+  ['verdict, 20 keys, signer last, key hint', opsPerSecond(verdictBy(hinted))],
+  ['verdict, 20 keys, signer last, no hint', opsPerSecond(verdictBy(unhinted))],
+);
 
 console.log(`Node ${process.versions.node}, OpenSSL ${process.versions.openssl}, ${BUDGET_MS} ms per case`);
 for (const [name, ops] of rows) console.log(`${name.padEnd(40)} ${Math.round(ops).toString().padStart(7)} ops/s  ${(1000 / ops).toFixed(3)} ms/op`);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decideVerdict, evaluateSignature, KEY_HINT_ANNOTATION, type TrustedKey } from '../../../electron/engine/cosign/verdict.js';
+import { decideVerdict, evaluateSignature, keysInTryOrder, KEY_HINT_ANNOTATION, type TrustedKey } from '../../../electron/engine/cosign/verdict.js';
 import { parseSignatureManifest } from '../../../electron/engine/cosign/signature-manifest.js';
 import type { StoredSignature } from '../../../electron/engine/cosign/signature-store.js';
 import { parsePublicKeyPem } from '../../../electron/engine/keys/public-key.js';
@@ -169,4 +169,29 @@ test('a structurally malformed signature is INVALID even without a key hint', ()
   // A well-formed signature that simply is not by a trusted key stays "unknown key".
   const r2 = evaluateSignature({ repository: repoOf(ec), digest: IMAGE }, stored(ec), { keys: [otherKey] });
   assert.equal(r2.status, 'unknown-key');
+});
+
+test('the key a hint names is tried first (every entry holding it, in their order); without a hint, or with one naming no trusted key, the order is kept', () => {
+  const [a, b, c] = ['a', 'b', 'c'].map((name): TrustedKey => ({ name, publicKey: generatePrivateKey('ed25519').publicKey }));
+  const cAgain: TrustedKey = { name: 'c as a teammate too', publicKey: c!.publicKey };
+  const keys = [a!, c!, b!, otherKey, cAgain];
+  assert.deepEqual(keysInTryOrder(keys, c!.publicKey.fingerprint).map((k) => k.name), ['c', 'c as a teammate too', 'a', 'b', 'other']);
+  assert.deepEqual(keysInTryOrder(keys, undefined), keys);
+  assert.deepEqual(keysInTryOrder(keys, 'SHA256:not-a-trusted-key'), keys);
+});
+
+test('the hint orders the keys but credits none: a signature is credited to the key it verifies with, whatever the hint says', () => {
+  const stranger: TrustedKey = { name: 'stranger', publicKey: generatePrivateKey('ecdsa-p256').publicKey };
+  for (const f of SIGNATURE_FIXTURES) {
+    const signer = fixtureKey(f);
+    const keys = [otherKey, stranger, signer];
+    const plain = evaluateSignature({ repository: repoOf(f), digest: IMAGE }, stored(f), { keys });
+    assert.equal(plain.keyName, signer.name);
+    for (const hint of [signer.publicKey.fingerprint, otherKey.publicKey.fingerprint, stranger.publicKey.fingerprint]) {
+      const hinted = evaluateSignature({ repository: repoOf(f), digest: IMAGE }, stored(f, { annotations: { [KEY_HINT_ANNOTATION]: hint } }), { keys });
+      assert.equal(hinted.status, 'verified', `${f} with a hint naming ${hint}`);
+      assert.equal(hinted.keyName, signer.name, `${f}: credited to its real signer, not to the hinted key`);
+      assert.deepEqual({ ...hinted, annotations: undefined }, { ...plain, annotations: undefined }, `${f}: the same report with or without the hint`);
+    }
+  }
 });
