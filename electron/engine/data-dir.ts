@@ -191,16 +191,17 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>): Promi
  * Returns early when the holder has died (kill -9 leaves its lock behind; the lock file holds
  * its pid, and the data dir is one user's on one machine) or the lock is stale.
  */
-export async function waitForFileUnlock(path: string, maxMs = LOCK_WAIT_MS): Promise<void> {
+export async function waitForFileUnlock(path: string, maxMs = LOCK_WAIT_MS): Promise<boolean> {
   const lock = `${path}.lock`;
   const started = Date.now();
   while (Date.now() - started < maxMs) {
     const st = await stat(lock).catch(() => undefined);
-    if (!st || Date.now() - st.mtimeMs > LOCK_STALE_MS) return;
+    if (!st || Date.now() - st.mtimeMs > LOCK_STALE_MS) return true;
     const pid = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
-    if (Number.isSafeInteger(pid) && pid > 0 && !processIsAlive(pid)) return;
+    if (Number.isSafeInteger(pid) && pid > 0 && !processIsAlive(pid)) return true;
     await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
   }
+  return false; // still held by a live process: the caller must not act as if it were free
 }
 
 function processIsAlive(pid: number): boolean {

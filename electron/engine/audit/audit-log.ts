@@ -40,7 +40,8 @@ function currentUser(): string {
 export class AuditLog {
   readonly path: string;
 
-  constructor(readonly dataDir: string) {
+  /** `lockWaitMs`: how long an append waits for a running recovery before deciding under the lock (tests shorten it). */
+  constructor(readonly dataDir: string, private readonly options: { lockWaitMs?: number } = {}) {
     this.path = auditLogPath(dataDir);
   }
 
@@ -58,17 +59,20 @@ export class AuditLog {
       await this.writeLine(fh, line);
       // A recovery that began before our write copied it; one that began after it replaces the
       // file we wrote to. Let any recovery finish, then see whether our line is in audit.log.
-      await waitForFileUnlock(this.path);
-      if ((await this.isCurrentLog(fh)) || (await this.holds(id))) return 0;
+      if (await waitForFileUnlock(this.path, this.options.lockWaitMs) && ((await this.isCurrentLog(fh)) || (await this.holds(id)))) return 0;
+      // Our file was replaced without our line, or a recovery is still running (a process held
+      // the lock past the wait: stopped, or on slow storage) and may yet replace it. Decide under
+      // the lock, where no recovery runs; if it cannot be had, withFileLock fails in words
+      // rather than this append reporting success for a line that may vanish.
+      return await withFileLock(this.path, async () => {
+        if ((await this.isCurrentLog(fh)) || (await this.holds(id))) return 0;
+        const again = await this.openLog();
+        try { await this.writeLine(again, line); } finally { await again.close(); }
+        return 1;
+      });
     } finally {
       await fh.close();
     }
-    // Under the lock no recovery can start, so this write stays in audit.log.
-    await withFileLock(this.path, async () => {
-      const again = await this.openLog();
-      try { await this.writeLine(again, line); } finally { await again.close(); }
-    });
-    return 1;
   }
 
   private async openLog(): Promise<FileHandle> {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFile, readFile, readdir, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AuditLog, type AuditEntry } from '../../../electron/engine/audit/audit-log.js';
 import { parseAuditLog } from '../../../electron/engine/audit/audit-lines.js';
@@ -147,4 +147,24 @@ test('when another process holds the recovery lock, the damage is reported and t
   assert.deepEqual(entries.map((e) => e.outcome !== 'recovered' && e.image), ['one']);
   assert.deepEqual(await readFile(log.path), before);
   assert.deepEqual(asideFiles(dir, 'audit.log'), []);
+});
+
+test('an append made while a recovery holds the lock past the wait is decided under the lock, and survives the recovery replacing the log', async () => {
+  const dir = await makeTempDir();
+  const log = new AuditLog(dir, { lockWaitMs: 100 });
+  await log.append(entry('before'));
+  // A recovery in a live process (this one stands in for it) has taken its snapshot and holds the lock.
+  const lock = join(dir, 'audit.log.lock');
+  await writeFile(lock, String(process.pid));
+  const appending = log.append(entry('during'));
+  // Well past the append's wait, the recovery replaces the log with what it copied (without the
+  // new line, which it never saw) and lets go of the lock.
+  await new Promise((r) => setTimeout(r, 400));
+  const replacement = join(dir, 'replacement');
+  await writeFile(replacement, line({ ...entry('before'), id: 'copied' }));
+  await rename(replacement, log.path);
+  await rm(lock);
+  assert.equal(await appending, 1, 'written again under the lock');
+  const { entries } = await log.read();
+  assert.deepEqual(entries.map((e) => e.outcome !== 'recovered' && e.image), ['before', 'during']);
 });
