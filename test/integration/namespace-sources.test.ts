@@ -85,6 +85,11 @@ for (const auth of MODES) {
       assert.match(human.stdout, new RegExp(`${reg.host.replace(/\./g, '\\.')}/teamx/c:v1.*unsigned`, 's'));
       assert.doesNotMatch(human.stdout, /team\/a|team\/b|other\/d/);
       assert.match(human.stderr, /1 image in /);
+      // A namespace with nothing under it (a typo, say) verified nothing: not a passing exit.
+      const empty = await runSignet(['images', `${reg.host}/tema/`, '--key', `${key}.pub`], { env });
+      assert.equal(empty.code, 1, empty.stderr);
+      assert.match(empty.stderr, /no images in .*\/tema\/, so nothing was verified/);
+      assert.equal(empty.stdout, '');
     });
 
     if (auth !== 'none') {

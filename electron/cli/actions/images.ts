@@ -17,6 +17,12 @@ export async function images(ctx: CliContext, source: string, o: ImagesOptions):
     );
     progress.done();
     for (const r of results) ctx.io.out(o.json ? JSON.stringify(r) : formatVerify(r, false));
+    if (results.length === 0) {
+      // Nothing checked is not "all verified": a mistyped namespace must not pass a CI gate.
+      ctx.io.err(`signet: no images in ${source}, so nothing was verified.`);
+      ctx.setExit(EXIT.NOT_VERIFIED);
+      return;
+    }
     if (!o.json) ctx.io.err(`${results.length} image${results.length === 1 ? '' : 's'} in ${source}`);
     ctx.setExit(results.every((r) => r.verdict === 'verified') ? EXIT.OK : results.some((r) => r.verdict === 'error') ? EXIT.ERROR : EXIT.NOT_VERIFIED);
   } finally {
