@@ -180,7 +180,8 @@ export interface Api {
    * `platforms`: sign the index and only these of its platform manifests (digests from
    * 'sign.plan'); without it, every platform when `recursive`, none when not.
    */
-  'sign.run': { args: { image: string; key: string; annotations: Record<string, string>; recursive: boolean; platforms?: string[]; pushTo?: string; opId?: string }; result: SignResultView };
+  /** `expectedDigest`: the digest the review showed; if the image now resolves to another, nothing is signed (IMAGE_CHANGED). */
+  'sign.run': { args: { image: string; key: string; annotations: Record<string, string>; recursive: boolean; platforms?: string[]; expectedDigest?: string; pushTo?: string; opId?: string }; result: SignResultView };
   'keys.list': { args: Record<string, never>; result: KeyInfo[] };
   'keys.generate': { args: { name: string; algorithm: 'ed25519' | 'ecdsa-p256' }; result: KeyInfo };
   'keys.import': { args: { name: string; pem: string; password: string }; result: KeyInfo };
@@ -338,7 +339,7 @@ export const VALIDATORS: { [N in ApiName]: Check } = {
   'images.list': object({ sourceId: str({ max: 64, pattern: /^[a-f0-9]+$/ }) }, { opId }),
   'images.detail': object({ image: imageRef }),
   'sign.plan': object({ image: imageRef }),
-  'sign.run': object({ image: imageRef, key: name, annotations: stringMap, recursive: bool }, { platforms: list(digest, MAX_PLATFORMS), pushTo: imageRef, opId }),
+  'sign.run': object({ image: imageRef, key: name, annotations: stringMap, recursive: bool }, { platforms: list(digest, MAX_PLATFORMS), expectedDigest: digest, pushTo: imageRef, opId }),
   'keys.list': none,
   'keys.generate': object({ name, algorithm: oneOf(['ed25519', 'ecdsa-p256']) }),
   'keys.import': object({ name, pem, password: str({ max: 1024 }) }),

@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'NETWORK' // connection refused/reset, timeout
   | 'INSECURE_REFUSED' // plain HTTP to a non-loopback host without --allow-http
   | 'SIGN_RACE_LOST' // signature append could not be confirmed after retries
+  | 'IMAGE_CHANGED' // the image resolves to another digest than the one the user reviewed
   | 'CREDENTIALS_ERROR' // docker config / credential helper failures
   | 'KEYCHAIN_UNAVAILABLE' // no Secret Service on the session bus, or the keyring is locked
   | 'NOT_FOUND' // a key or trust-store entry by that name does not exist

@@ -21,6 +21,12 @@ export interface SignOptions extends PlatformChoice {
   annotations?: Record<string, string>;
   /** Name shown for the key in the read-back verdict. */
   keyName?: string;
+  /**
+   * The digest the user reviewed (the desktop's Sign flow): when the reference now resolves to
+   * another (pushed again since the review), nothing is signed. A tag is a pointer; what was
+   * reviewed is the digest.
+   */
+  expectedDigest?: Digest;
   onProgress?: (message: string) => void;
 }
 
@@ -87,6 +93,9 @@ export interface ReadBackTarget {
 
 /** Signs every target of `plan` into `store` (registry or OCI layout), each read back and verified. */
 export async function signTargets(store: SignatureStore, plan: SignPlan, signer: Signer, opts: SignOptions, readBackAt: (digest: Digest) => ReadBackTarget): Promise<SignResult> {
+  if (opts.expectedDigest !== undefined && plan.digest !== opts.expectedDigest) {
+    throw new SignetError('IMAGE_CHANGED', `${plan.image} now resolves to ${plan.digest}, not to ${opts.expectedDigest}, the digest that was reviewed (it was pushed again since). Nothing was signed; review it again.`);
+  }
   const key: TrustedKey = { name: opts.keyName ?? 'this key', publicKey: signer.publicKey };
   const limit = pLimit(4);
   const signatures = await Promise.all(plan.targets.map((t) => limit(async (): Promise<SignedTarget> => {

@@ -122,7 +122,7 @@ export const HANDLERS: HandlerTable = {
           if (!pushed.signature) throw new SignetError('SIGN_RACE_LOST', 'The image was pushed but no signature was written.');
           return { ...pushed.signature, pushed: { dest: pushed.destination, digest: pushed.digest } };
         }
-        return e.sign(a.image, signer, { ...choice, annotations: a.annotations, keyName: meta.name, onProgress: progress });
+        return e.sign(a.image, signer, { ...choice, annotations: a.annotations, keyName: meta.name, onProgress: progress, ...(a.expectedDigest ? { expectedDigest: a.expectedDigest as Digest } : {}) });
       });
       await log.recordSigned(audit, a.annotations, result).catch(() => progress('The image is signed, but the audit log could not be written.'));
       return result;

@@ -48,7 +48,9 @@ export function SignScreen({ initialImage, onDone }: { initialImage: string; onD
       // to an index without them, signing is refused rather than done unseen. None checked: the index alone.
       const platforms = plan!.platforms.filter((t) => chosen.has(t.digest)).map((t) => t.digest);
       const choice = platforms.length > 0 ? { recursive: true, platforms } : { recursive: plan!.platforms.length === 0 };
-      const r = await call('sign.run', { image: plan!.image, key, annotations: annots, ...choice, opId, ...(plan!.needsPush ? { pushTo: pushTo.trim() } : {}) });
+      // What was reviewed is the digest, not the tag: if the tag moved since, nothing is signed.
+      const reviewed = plan!.needsPush ? { pushTo: pushTo.trim() } : { expectedDigest: plan!.digest };
+      const r = await call('sign.run', { image: plan!.image, key, annotations: annots, ...choice, opId, ...reviewed });
       setResult(r);
       setStep('done');
     } catch (e) {

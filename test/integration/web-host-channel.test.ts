@@ -11,7 +11,7 @@ import { API_NAMES, type ApiName } from '../../shared/api.js';
 import { MemoryBackend } from '../helpers/memory-keychain.js';
 import { makeTempDir } from '../helpers/tmp.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
-import { pushFixtureImage } from '../helpers/push.js';
+import { pushFixtureImage, pushRandomImage } from '../helpers/push.js';
 
 interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: string }
 
@@ -44,7 +44,8 @@ const MALFORMED: Record<ApiName, unknown[]> = {
   'sign.plan': [{}, { image: null }, { image: `oci:${TRAVERSAL}:name` }, { image: HUGE }],
   'sign.run': [{}, { image: 'r/a:1', key: 'k', annotations: {} }, { image: 'r/a:1', key: 'k', annotations: [], recursive: true }, { image: 'r/a:1', key: HUGE, annotations: {}, recursive: true }, { image: 'r/a:1', key: 'k', annotations: { a: 1 }, recursive: true }, { image: 'r/a:1', key: 'k', annotations: {}, recursive: 'yes' }, { image: `docker-archive:${TRAVERSAL}`, key: 'k', annotations: {}, recursive: true },
     { image: 'r/a:1', key: 'k', annotations: {}, recursive: true, platforms: 'sha256:' + 'a'.repeat(64) }, { image: 'r/a:1', key: 'k', annotations: {}, recursive: true, platforms: ['linux/amd64'] },
-    { image: 'r/a:1', key: 'k', annotations: {}, recursive: true, platforms: ['sha256:' + 'A'.repeat(64)] }, { image: 'r/a:1', key: 'k', annotations: {}, recursive: true, platforms: Array.from({ length: 257 }, () => 'sha256:' + 'a'.repeat(64)) }],
+    { image: 'r/a:1', key: 'k', annotations: {}, recursive: true, platforms: ['sha256:' + 'A'.repeat(64)] }, { image: 'r/a:1', key: 'k', annotations: {}, recursive: true, platforms: Array.from({ length: 257 }, () => 'sha256:' + 'a'.repeat(64)) },
+    { image: 'r/a:1', key: 'k', annotations: {}, recursive: true, expectedDigest: 'sha256:abc' }, { image: 'r/a:1', key: 'k', annotations: {}, recursive: true, expectedDigest: 7 }],
   'keys.list': [null, { a: 1 }],
   'keys.generate': [{}, { name: 'a' }, { name: 'a', algorithm: 'rsa' }, { name: HUGE, algorithm: 'ed25519' }, { name: 3, algorithm: 'ed25519' }, { name: 'a\u0000b', algorithm: 'ed25519' }],
   'keys.import': [{}, { name: 'a', pem: 'not a pem', password: 'x' }, { name: 'a', pem: `-----BEGIN X-----${HUGE}`, password: 'x' }, { name: 'a', pem: '-----BEGIN X-----', password: 1 }],
@@ -204,5 +205,23 @@ describe('web host channel', () => {
       for (const line of pemBody) assert.ok(!transcript.includes(line), 'PEM line');
     }
     assert.ok(!/PRIVATE KEY/.test(transcript));
+  });
+
+  test('sign.run signs the digest that was reviewed: if the tag moved since the review, nothing is signed', async () => {
+    const image = `${reg.host}/team/moving:v1`;
+    const first = await pushRandomImage(reg, 'team/moving', 'v1');
+    await api(host, 'keys.generate', { name: 'reviewer', algorithm: 'ecdsa-p256' });
+    const plan = JSON.parse((await api(host, 'sign.plan', { image })).body).result;
+    assert.equal(plan.digest, first.digest);
+    const second = await pushRandomImage(reg, 'team/moving', 'v1'); // pushed again while the user reviews
+    const refused = JSON.parse((await api(host, 'sign.run', { image, key: 'reviewer', annotations: {}, recursive: true, expectedDigest: plan.digest })).body);
+    assert.equal(refused.ok, false);
+    assert.equal(refused.error.code, 'IMAGE_CHANGED');
+    assert.match(refused.error.message, new RegExp(`now resolves to ${second.digest}, not to ${plan.digest}, the digest that was reviewed`));
+    const tags = await fetch(`http://${reg.host}/v2/team/moving/tags/list`).then((r) => r.json() as Promise<{ tags: string[] }>);
+    assert.deepEqual(tags.tags, ['v1'], 'no signature was written for either digest');
+    const signed = JSON.parse((await api(host, 'sign.run', { image, key: 'reviewer', annotations: {}, recursive: true, expectedDigest: second.digest })).body);
+    assert.equal(signed.ok, true, JSON.stringify(signed));
+    assert.equal(signed.result.digest, second.digest);
   });
 });
