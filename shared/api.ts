@@ -286,7 +286,8 @@ const filePath: Check = (v, path) => {
 };
 const host: Check = str({ max: 255, pattern: /^[A-Za-z0-9.-]+(:\d{1,5})?$/ });
 const digest: Check = str({ max: 71, pattern: /^sha256:[a-f0-9]{64}$/ });
-const registryRepo: Check = str({ max: 512, pattern: /^[A-Za-z0-9.-]+(:\d{1,5})?\/[a-z0-9._/-]+$/ });
+/** host[:port]/repo: path components with no empty one and no trailing slash (that would name a namespace). */
+const registryRepo: Check = str({ max: 512, pattern: /^[A-Za-z0-9.-]+(:\d{1,5})?(\/[a-z0-9._-]+)+$/ });
 /** host[:port] (DNS labels) with an optional /prefix of repository path components (docker's grammar), no trailing slash. */
 const registryNamespace: Check = (v, path) => {
   str({ max: 512, pattern: /^[A-Za-z0-9]+(?:-+[A-Za-z0-9]+)*(?:\.[A-Za-z0-9]+(?:-+[A-Za-z0-9]+)*)*(:\d{1,5})?(\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/ })(v, path);

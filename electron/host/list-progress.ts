@@ -38,7 +38,9 @@ export function listProgress(send: (e: ProgressEvent) => void, opId: string, lab
     send({ opId, message: message(), done: checked, total, rows: [...queue.values()] });
     queue = new Map();
   };
+  let closed = false;
   const enqueue = (row: ImageRow): void => {
+    if (closed) return; // the request has answered (or failed): late rows would follow its answer
     queue.set(row.image, row);
     // Rows decided in the same moment go together; after a batch, the next waits out the interval.
     timer ??= setTimeout(flush, Math.max(0, lastSent + BATCH_INTERVAL_MS - Date.now()));
@@ -65,6 +67,7 @@ export function listProgress(send: (e: ProgressEvent) => void, opId: string, lab
       send({ opId, message: `Checked ${total} of ${total} images`, done: total, total });
     },
     close: () => {
+      closed = true;
       clearTimeout(timer);
       timer = undefined;
       queue.clear();

@@ -25,8 +25,9 @@ function AddSource({ onAdded }: { onAdded: (s: Source) => void }) {
     archive: '/path/to/image.tar',
     engine: '',
   };
-  // A namespace is stored without its trailing slash ("host/team/" and "host/team" are one source).
-  const cleaned = (): string => (kind === 'engine' ? '' : kind === 'namespace' ? location.trim().replace(/\/+$/, '') : location.trim());
+  // A registry location is stored without a trailing slash: "host/team/" and "host/team" are one
+  // namespace, and "host/team/app/" typed as a repository means that repository.
+  const cleaned = (): string => (kind === 'engine' ? '' : kind === 'namespace' || kind === 'registry' ? location.trim().replace(/\/+$/, '') : location.trim());
   return (
     <form className="add-source" onSubmit={(e) => {
       e.preventDefault();

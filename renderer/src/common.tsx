@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { ImageRow, Verdict } from '../../shared/api.js';
 import { errorText } from './api.js';
 
@@ -51,20 +51,26 @@ export function shortDigest(d?: string): string {
   return d ? d.replace(/^sha256:/, '').slice(0, 12) : '—';
 }
 
-/** Runs async work, keeping its error and a busy message. */
+/**
+ * Runs async work, keeping its error and a busy message. The latest run owns both: an earlier run
+ * that ends while a later one is under way (the user switched source mid-load) neither clears
+ * the later one's busy message nor shows its error over the later one's screen.
+ */
 export function useAction(): { busy: string | null; error: string | null; run: <T>(label: string, f: () => Promise<T>) => Promise<T | undefined>; setError: (e: string | null) => void } {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const latest = useRef(0);
   const run = useCallback(async <T,>(label: string, f: () => Promise<T>): Promise<T | undefined> => {
+    const mine = ++latest.current;
     setBusy(label);
     setError(null);
     try {
       return await f();
     } catch (e) {
-      setError(errorText(e));
+      if (mine === latest.current) setError(errorText(e));
       return undefined;
     } finally {
-      setBusy(null);
+      if (mine === latest.current) setBusy(null);
     }
   }, []);
   return { busy, error, run, setError };

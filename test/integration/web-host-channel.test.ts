@@ -37,7 +37,7 @@ const TRAVERSAL = '/tmp/../../etc/passwd';
 /** Malformed arguments for every operation: wrong types, missing fields, huge strings, traversal. */
 const MALFORMED: Record<ApiName, unknown[]> = {
   'sources.list': [null, [], 'x', { extra: 1 }],
-  'sources.add': [{}, { kind: 'registry' }, { kind: 'nope', location: 'a/b' }, { kind: 'oci', location: TRAVERSAL }, { kind: 'archive', location: 'relative.tar' }, { kind: 'registry', location: HUGE }, { kind: 'oci', location: 5 }],
+  'sources.add': [{}, { kind: 'registry' }, { kind: 'nope', location: 'a/b' }, { kind: 'oci', location: TRAVERSAL }, { kind: 'archive', location: 'relative.tar' }, { kind: 'registry', location: HUGE }, { kind: 'oci', location: 5 }, { kind: 'registry', location: 'r.example/team/app/' }, { kind: 'registry', location: 'r.example//app' }],
   'sources.remove': [{}, { id: 5 }, { id: '../x' }, { id: HUGE }],
   'images.list': [{}, { sourceId: 1 }, { sourceId: '../../etc' }, { sourceId: 'abc', opId: '<script>' }],
   'images.detail': [{}, { image: 7 }, { image: `oci:${TRAVERSAL}` }, { image: `docker-archive:${TRAVERSAL}` }, { image: HUGE }, { image: '127.0.0.1:5000/../x' }],

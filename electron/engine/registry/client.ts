@@ -454,24 +454,24 @@ function mismatch(what: string, expected: string, actual: string, source = 'the 
 }
 
 /**
- * The digest of fetched manifest bytes. Pinned by digest: the bytes must hash to it. By tag:
- * the registry's Docker-Content-Digest, when given, must agree with the bytes.
- */
-/**
  * A body that must be exactly `size` bytes: a Content-Length that disagrees fails before the body
  * is read, a longer body at its first extra chunk, a shorter one at its end.
  */
-async function readExactly(res: Response, size: number, mismatch: (why: string) => SignetError): Promise<Uint8Array> {
+async function readExactly(res: Response, size: number, sizeError: (why: string) => SignetError): Promise<Uint8Array> {
   const declared = header(res.headers, 'content-length');
   if (declared !== undefined && Number(declared) !== size) {
     res.body.destroy();
-    throw mismatch(`is ${declared} bytes according to the registry, but its descriptor declares ${size}`);
+    throw sizeError(`is ${declared} bytes according to the registry, but its descriptor declares ${size}`);
   }
-  const bytes = await readBounded(res, size, () => mismatch(`is longer than the ${size} bytes its descriptor declares; Signet stopped reading it`));
-  if (bytes.length !== size) throw mismatch(`is ${bytes.length} bytes, but its descriptor declares ${size}`);
+  const bytes = await readBounded(res, size, () => sizeError(`is longer than the ${size} bytes its descriptor declares; Signet stopped reading it`));
+  if (bytes.length !== size) throw sizeError(`is ${bytes.length} bytes, but its descriptor declares ${size}`);
   return bytes;
 }
 
+/**
+ * The digest of fetched manifest bytes. Pinned by digest: the bytes must hash to it. By tag:
+ * the registry's Docker-Content-Digest, when given, must agree with the bytes.
+ */
 function checkManifestDigest(bytes: Uint8Array, ref: Reference, said: string | undefined, what: string): Digest {
   const actual = sha256Digest(bytes);
   if (ref.digest !== undefined) {
