@@ -140,4 +140,35 @@ describe('the Images table in Chromium: progressive rows, platforms and created,
     await images.detail().getByText('an index has no creation time of its own', { exact: false }).waitFor();
     if (SHOTS) await page.screenshot({ path: join(SHOTS, 'images-facts.png') });
   });
+
+  test('switching source mid-load: the earlier load, failing later, shows no error and takes no state from the source now shown', async () => {
+    // The tag listing of gone/app is held, then refused (403: this user may not read it).
+    let failNow: () => void = () => undefined;
+    const failing = new Promise<void>((r) => { failNow = r; });
+    let answered = false;
+    proxy.setHandler(async (req) => {
+      if (req.method === 'GET' && req.path.startsWith('/v2/gone/app/tags/list')) {
+        await failing;
+        answered = true;
+        return { kind: 'status', status: 403, headers: { 'content-type': 'application/json' }, body: '{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]}' };
+      }
+      return { kind: 'pass' };
+    });
+    const images = new ImagesPage(page);
+    await page.goto(host.url);
+    await images.addSource('Registry repository', `${proxy.host}/gone/app`); // selected, and its load starts
+    await page.getByRole('status').waitFor();
+    await images.pick(`${proxy.host}/${REPO}`);
+    await images.count().filter({ hasText: /^5 of 5 images$/ }).waitFor();
+    failNow();
+    while (!answered) await new Promise((r) => setTimeout(r, 20));
+    // Give the failed request time to reach the page; then the shown source must be untouched.
+    await page.waitForTimeout(750);
+    assert.equal(await page.getByRole('alert').count(), 0, 'no error from the source no longer shown');
+    assert.equal(await images.count().textContent(), '5 of 5 images');
+    assert.equal(await page.getByRole('button', { name: 'Refresh' }).isEnabled(), true);
+    // The failing source, picked again, says why in words.
+    await images.pick(`${proxy.host}/gone/app`);
+    await page.getByRole('alert').filter({ hasText: /denied/i }).waitFor();
+  });
 });
