@@ -6,12 +6,11 @@
  * crash leaves the old or the new file, never half of one. A file that does not parse is
  * reported and moved aside as `<name>.corrupt-<time>`; it is never silently replaced.
  */
-import { randomBytes } from 'node:crypto';
-import { constants as fsc } from 'node:fs';
-import { access, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { SignetError } from './errors.js';
+import { holdLockFile, processIsAlive, writeAtomically } from './atomic-files.js';
 
 export function resolveDataDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.SIGNET_HOME) return env.SIGNET_HOME;
@@ -29,40 +28,11 @@ export async function ensureDir(dir: string): Promise<void> {
 
 /** Writes `data` (text as UTF-8, or bytes as they are) to `path` atomically, with `mode` (default owner-only). */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
-  const dir = dirname(path);
-  await ensureDir(dir);
-  const tmp = join(dir, `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  await ensureDir(dirname(path));
   try {
-    const fh = await open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, mode);
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
+    await writeAtomically(path, data, mode);
   } catch (e) {
-    await rm(tmp, { force: true }).catch(() => undefined);
     throw ioError(`write ${path}`, e);
-  }
-  // The rename is durable only once the directory entry is on disk.
-  try {
-    const dh = await open(dir, fsc.O_RDONLY);
-    try { await dh.sync(); } finally { await dh.close(); }
-  } catch { /* some filesystems refuse fsync on a directory; the rename already happened */ }
-  await removeOrphanTemps(dir, basename(path));
-}
-
-/** Temp files of writers that were killed mid-write (their pid is gone): never data, only litter. */
-async function removeOrphanTemps(dir: string, name: string): Promise<void> {
-  const prefix = `.${name}.tmp-`;
-  let entries: string[];
-  try { entries = await readdir(dir); } catch { return; }
-  for (const f of entries) {
-    if (!f.startsWith(prefix)) continue;
-    const pid = Number(f.slice(prefix.length).split('-')[0]);
-    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) continue;
-    if (!processIsAlive(pid)) await rm(join(dir, f), { force: true }).catch(() => undefined);
   }
 }
 
@@ -159,31 +129,11 @@ const LOCK_WAIT_MS = 10_000;
 export async function withFileLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
   const lock = `${path}.lock`;
   await ensureDir(dirname(path));
-  const started = Date.now();
-  for (;;) {
-    try {
-      const fh = await open(lock, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, 0o600);
-      await fh.writeFile(String(process.pid));
-      await fh.close();
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(`lock ${path}`, e);
-      const st = await stat(lock).catch(() => undefined);
-      if (st && Date.now() - st.mtimeMs > LOCK_STALE_MS) {
-        await rm(lock, { force: true });
-        continue;
-      }
-      if (Date.now() - started > LOCK_WAIT_MS) {
-        throw new SignetError('IO', `${path} is locked by another signet process (${lock}); try again, or remove the lock file if no signet is running.`);
-      }
-      await new Promise((r) => setTimeout(r, 25 + Math.random() * 50));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    await rm(lock, { force: true }).catch(() => undefined);
-  }
+  return holdLockFile(lock, fn, {
+    waitMs: LOCK_WAIT_MS, staleMs: LOCK_STALE_MS,
+    busy: () => new SignetError('IO', `${path} is locked by another signet process (${lock}); try again, or remove the lock file if no signet is running.`),
+    failed: (e) => ioError(`lock ${path}`, e),
+  });
 }
 
 /**
@@ -204,14 +154,6 @@ export async function waitForFileUnlock(path: string, maxMs = LOCK_WAIT_MS): Pro
   return false; // still held by a live process: the caller must not act as if it were free
 }
 
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
 
 /**
  * Names of keys and trusted keys: what people type on the command line, so printable, no

@@ -1,9 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
-import { dirname, join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { SignetError } from '../errors.js';
+import { holdLockFile, writeAtomically } from '../atomic-files.js';
 import { DigestVerifier, verifyBytes, type Digest } from '../content/digest.js';
 
 /** Helpers for sources that live in files: reads that name the file in every error. */
@@ -72,45 +71,20 @@ export function verifiedFileStream(path: string, digest: Digest, size: number | 
   return verifier;
 }
 
-/** Writes a file atomically: a temp file in the same directory, fsync, then rename over. */
+/** Writes a file atomically (see atomic-files.ts), readable by all as the layout's other files are. */
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const fh = await open(tmp, 'wx', 0o644);
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
+    await writeAtomically(path, data, 0o644);
   } catch (e) {
-    await unlink(tmp).catch(() => undefined);
     throw ioError(path, e, 'write');
   }
 }
 
 /** A lock file taken with O_EXCL; stale locks (older than staleMs) are broken. */
 export async function withLockFile<T>(path: string, fn: () => Promise<T>, timeoutMs = 30_000, staleMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await writeFile(path, `${process.pid}\n`, { flag: 'wx' });
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(path, e, 'write');
-      const age = await stat(path).then((s) => Date.now() - s.mtimeMs, () => 0);
-      if (age > staleMs) {
-        await unlink(path).catch(() => undefined);
-        continue;
-      }
-      if (Date.now() > deadline) throw new SignetError('IO', `${path} is held by another writer for more than ${Math.round(timeoutMs / 1000)} s; if no other Signet is running, delete it.`, { path });
-      await new Promise((r) => setTimeout(r, 20 + Math.random() * 30));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    await unlink(path).catch(() => undefined);
-  }
+  return holdLockFile(path, fn, {
+    waitMs: timeoutMs, staleMs,
+    busy: () => new SignetError('IO', `${path} is held by another writer for more than ${Math.round(timeoutMs / 1000)} s; if no other Signet is running, delete it.`, { path }),
+    failed: (e) => ioError(path, e, 'write'),
+  });
 }
