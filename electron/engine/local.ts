@@ -15,7 +15,7 @@ import { namesWholeRepository, parseSource, type SourceSpec } from './sources/tr
 import { OciLayoutSource } from './sources/oci-layout.js';
 import { DockerArchiveSource } from './sources/docker-archive.js';
 import { EngineClient, EngineSource, findEngineSocket, registryDigestCandidates } from './sources/docker-engine.js';
-import { RegistrySource } from './sources/registry-source.js';
+import { RegistrySource, imageTags } from './sources/registry-source.js';
 import { namespaceImages, notOneImage } from './sources/registry-namespace.js';
 import type { ImageSource } from './sources/image-source.js';
 import { ioError, readVerifiedFile } from './sources/files.js';
@@ -192,14 +192,14 @@ export async function listImages(client: RegistryClient, input: string, policy: 
   const spec = parseSource(input);
   switch (spec.kind) {
     case 'registry': {
-      const refs = namesWholeRepository(input)
-        ? (await new RegistrySource(client, spec.ref).list()).map((i) => withTag(spec.ref, i.name))
-        : [spec.ref];
-      return listRegistryImages(client, refs, [], policy, opts);
+      if (!namesWholeRepository(input)) return listRegistryImages(client, [spec.ref], [], new Map(), policy, opts);
+      const tags = await client.listTags({ registry: spec.ref.registry, repository: spec.ref.repository });
+      const refs = imageTags(tags).map((t) => withTag(spec.ref, t));
+      return listRegistryImages(client, refs, [], new Map([[repositoryName(spec.ref), tags]]), policy, opts);
     }
     case 'namespace': {
-      const { refs, unlisted } = await namespaceImages(client, spec, { ...(opts.concurrency ? { concurrency: opts.concurrency } : {}), ...(opts.onStatus ? { onStatus: opts.onStatus } : {}) });
-      return listRegistryImages(client, refs, unlisted, policy, opts);
+      const { refs, unlisted, tags } = await namespaceImages(client, spec, { ...(opts.concurrency ? { concurrency: opts.concurrency } : {}), ...(opts.onStatus ? { onStatus: opts.onStatus } : {}) });
+      return listRegistryImages(client, refs, unlisted, tags, policy, opts);
     }
     case 'oci-layout': {
       const layout = new OciLayoutSource(spec.dir);
@@ -260,15 +260,19 @@ export async function listImages(client: RegistryClient, input: string, policy: 
  * Registry images by reference (a repository's tags, or every tag under a namespace): the names,
  * then the verdicts (all references at once, so each repository's tags are listed once), then the
  * facts, reading each config from its own repository. `unlisted` are rows already decided (a
- * namespace's repositories whose tags could not be listed); they come last.
+ * namespace's repositories whose tags could not be listed); they come last. `listedTags` are the
+ * tag lists the names came from, so the `.sig` tags are known without listing again.
  */
-async function listRegistryImages(client: RegistryClient, refs: Reference[], unlisted: VerifyResult[], policy: VerifyPolicy, opts: ListObserver & { concurrency?: number }): Promise<ImageListing[]> {
+async function listRegistryImages(
+  client: RegistryClient, refs: Reference[], unlisted: VerifyResult[], listedTags: ReadonlyMap<string, readonly string[]>, policy: VerifyPolicy, opts: ListObserver & { concurrency?: number },
+): Promise<ImageListing[]> {
   opts.onListed?.([...refs.map(formatReference), ...unlisted.map((r) => r.image)]);
   opts.onProgress?.({ done: 0, total: refs.length });
   const manifests: Array<ManifestSummary | undefined> = [];
   const rows = await verifyRegistryImages(client, refs, policy, {
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    listedTags,
     onResult: (r, i, m) => {
       if (opts.facts && m) manifests[i] = summarizeManifest(m);
       opts.onResult?.(r, i);

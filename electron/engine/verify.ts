@@ -40,6 +40,8 @@ export function couldNotCheck(image: string, e: unknown, digest?: Digest): Verif
   return { image, ...(digest ? { digest } : {}), verdict: 'error', message: `could not check: ${describeError(e)}`, signers: [], signatures: [] };
 }
 
+const signatureTags = (tags: readonly string[]): Set<string> => new Set(tags.filter((t) => t.endsWith('.sig')));
+
 /** Below this many images in one repository, a tag listing costs more than it saves. */
 const LIST_TAGS_THRESHOLD = 4;
 
@@ -58,6 +60,12 @@ export async function verifyRegistryImages(
     concurrency?: number;
     onProgress?: (p: VerifyProgress) => void;
     onResult?: (result: VerifyResult, index: number, manifest?: ManifestResult) => void;
+    /**
+     * Tag lists the caller has just read (repository name -> every tag), so they are not read
+     * again: a source lists a repository to find its images, and the same list says which
+     * digests have a `.sig` tag.
+     */
+    listedTags?: ReadonlyMap<string, readonly string[]>;
   } = {},
 ): Promise<VerifyResult[]> {
   const limit = pLimit(opts.concurrency ?? 32);
@@ -70,11 +78,16 @@ export async function verifyRegistryImages(
   }
   const stores = new Map<string, Promise<RegistrySignatureStore>>();
   for (const [key, { repo, count }] of byRepo) {
+    const listed = opts.listedTags?.get(key);
+    if (listed !== undefined) {
+      stores.set(key, Promise.resolve(new RegistrySignatureStore(client, repo, { knownTags: signatureTags(listed) })));
+      continue;
+    }
     stores.set(key, limit(async () => {
       if (count < LIST_TAGS_THRESHOLD) return new RegistrySignatureStore(client, repo);
       try {
         const tags = await client.listTags(repo);
-        return new RegistrySignatureStore(client, repo, { knownTags: new Set(tags.filter((t) => t.endsWith('.sig'))) });
+        return new RegistrySignatureStore(client, repo, { knownTags: signatureTags(tags) });
       } catch {
         return new RegistrySignatureStore(client, repo); // listing is an optimisation; ask per image instead
       }

@@ -67,6 +67,7 @@ describe('Engine.images: progressive delivery and facts', () => {
     const facts = new Map<number, ImageListing[]>();
     let allButOne!: () => void;
     const othersDecided = new Promise<void>((r) => { allButOne = r; });
+    const before = proxy.requests.length;
     const listing = engine.images(`${proxy.host}/${REPO}`, { keys: [] }, {}, {
       facts: true,
       onListed: (images) => { events.push('listed'); listed = images; },
@@ -105,6 +106,11 @@ describe('Engine.images: progressive delivery and facts', () => {
     assert.match(byTag('broken-config').factsError ?? '', /image config could not be read: The image config is not valid JSON/);
     assert.equal(byTag('broken-config').platforms, undefined);
     for (const r of rows) assert.equal(r.verdict, 'unsigned', `${r.image}: ${r.message}`);
+    // The one tag listing that named the images also told which have a .sig tag: read once, and
+    // no image was probed for a signature tag it does not have.
+    const made = proxy.requests.slice(before);
+    assert.equal(made.filter((r) => r.path.startsWith(`/v2/${REPO}/tags/list`)).length, 1, 'the tags are listed once');
+    assert.equal(made.filter((r) => /\.sig$/.test(r.path)).length, 0, 'no .sig probe for unsigned images');
   });
 
   test('without facts (the CLI): no config is fetched and the rows keep the verify --json shape', async () => {

@@ -3,7 +3,7 @@ import { SignetError } from '../errors.js';
 import { repositoryName, withTag, type Reference } from '../content/reference.js';
 import type { RegistryClient } from '../registry/client.js';
 import { namespaceName } from '../registry/catalog.js';
-import { RegistrySource } from './registry-source.js';
+import { imageTags } from './registry-source.js';
 import type { SourceSpec } from './transport.js';
 import { couldNotCheck, type VerifyResult } from '../verify.js';
 
@@ -20,18 +20,21 @@ export async function namespaceImages(
   client: RegistryClient,
   spec: NamespaceSpec,
   opts: { concurrency?: number; onStatus?: (message: string) => void } = {},
-): Promise<{ refs: Reference[]; unlisted: VerifyResult[] }> {
+): Promise<{ refs: Reference[]; unlisted: VerifyResult[]; tags: Map<string, string[]> }> {
   const where = namespaceName(spec.registry, spec.prefix);
   opts.onStatus?.(`Listing the repositories under ${where}…`);
   const repositories = await client.listRepositories({ registry: spec.registry, prefix: spec.prefix });
   const limit = pLimit(opts.concurrency ?? 32);
   const unlisted: VerifyResult[] = [];
+  const tags = new Map<string, string[]>();
   let listed = 0;
   const perRepository = await Promise.all(repositories.map((repository) => limit(async () => {
-    // tag 'latest' is only a placeholder: RegistrySource.list reads the repository, not the tag.
+    // tag 'latest' is only a placeholder: the reference names the repository whose tags are listed.
     const repo: Reference = { registry: spec.registry, repository, tag: 'latest' };
     try {
-      return (await new RegistrySource(client, repo).list()).map((i) => withTag(repo, i.name));
+      const all = await client.listTags(repo);
+      tags.set(repositoryName(repo), all);
+      return imageTags(all).map((t) => withTag(repo, t));
     } catch (e) {
       unlisted.push(couldNotCheck(repositoryName(repo), e));
       return [];
@@ -40,7 +43,7 @@ export async function namespaceImages(
       opts.onStatus?.(`Listed the tags of ${listed} of ${repositories.length} repositories under ${where}…`);
     }
   })));
-  return { refs: perRepository.flat(), unlisted: unlisted.sort((a, b) => a.image.localeCompare(b.image)) };
+  return { refs: perRepository.flat(), unlisted: unlisted.sort((a, b) => a.image.localeCompare(b.image)), tags };
 }
 
 /** For the operations that take one image: a namespace is many, so say what to write instead. */

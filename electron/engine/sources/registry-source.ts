@@ -8,6 +8,11 @@ import type { ImageSource, ResolvedManifest, SourceImage } from './image-source.
 
 const SIG_TAG_RE = /^sha256-[a-f0-9]{64}\.(sig|att|sbom)$/;
 
+/** Of a repository's tags, the ones that name images (not cosign's signature, attestation or SBOM tags), sorted. */
+export function imageTags(tags: readonly string[]): string[] {
+  return tags.filter((t) => !SIG_TAG_RE.test(t)).sort();
+}
+
 /** One registry repository as an ImageSource: its tags are its images (signature tags excluded). */
 export class RegistrySource implements ImageSource {
   readonly description: string;
@@ -20,7 +25,7 @@ export class RegistrySource implements ImageSource {
 
   async list(): Promise<SourceImage[]> {
     const tags = await this.client.listTags(this.repo);
-    return tags.filter((t) => !SIG_TAG_RE.test(t)).sort().map((t) => ({ name: t }));
+    return imageTags(tags).map((t) => ({ name: t }));
   }
 
   async resolve(name?: string): Promise<ResolvedManifest> {
