@@ -107,7 +107,12 @@ describe('web host channel', () => {
   test('no token, a wrong token, a foreign Host or a foreign Origin is refused; the CSP is on every response', async () => {
     const noToken = await raw(host.port, '/api/keys.list', { headers: { 'content-type': 'application/json' }, body: '{}' });
     assert.equal(noToken.status, 401);
-    const wrong = await api(host, 'keys.list', {}, { authorization: `Bearer ${host.token.slice(0, -1)}A` });
+    // Change the first character, and never to itself: a fixed replacement letter would rebuild the
+    // right token whenever the token already had that letter there (1 launch in 64, or 1 in 16 for
+    // the last character, whose low bits base64url always leaves zero).
+    const wrongToken = `${host.token.startsWith('A') ? 'B' : 'A'}${host.token.slice(1)}`;
+    assert.notEqual(wrongToken, host.token);
+    const wrong = await api(host, 'keys.list', {}, { authorization: `Bearer ${wrongToken}` });
     assert.equal(wrong.status, 401);
     const shortTok = await api(host, 'keys.list', {}, { authorization: 'Bearer x' });
     assert.equal(shortTok.status, 401);
