@@ -19,7 +19,6 @@ import pLimit from 'p-limit';
 import { Agent } from 'undici';
 import { startRegistry } from '../test/helpers/registry.js';
 import { pushBlob, pushManifest, makeTar, OCI_MANIFEST } from '../test/helpers/push.js';
-import { repoRoot } from '../test/helpers/paths.js';
 import { makeTempDir } from '../test/helpers/tmp.js';
 import { startWebHostProcess } from '../test/e2e/web-host-process.js';
 import { SourceStore } from '../electron/host/host-stores.js';

@@ -64,7 +64,3 @@ export class DigestVerifier extends Transform {
     cb();
   }
 }
-
-function truncate(s: string): string {
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
-}

@@ -49,7 +49,7 @@ export class DockerArchiveSource implements ImageSource {
   private loaded?: Promise<ArchiveImage[]>;
   private readonly blobs = new Map<Digest, { kind: 'bytes'; bytes: Buffer } | { kind: 'entry'; entry: Entry }>();
 
-  constructor(readonly file: string, private readonly label = `docker-archive:${file}`) {
+  constructor(readonly file: string, label = `docker-archive:${file}`) {
     this.description = label;
   }
 
