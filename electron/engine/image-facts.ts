@@ -3,6 +3,8 @@ import { SignetError, describeError, isSignetError } from './errors.js';
 import type { Digest } from './content/digest.js';
 import { parseManifest, platformString, type Descriptor } from './content/manifest.js';
 import type { VerifyResult } from './verify.js';
+import type { ImageSource } from './sources/image-source.js';
+import type { EngineClient } from './sources/docker-engine.js';
 
 /**
  * What the Images table shows beside a verdict: the platforms an image runs on and when it was
@@ -54,14 +56,23 @@ export function configFacts(bytes: Uint8Array): { platforms: string[]; created?:
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new SignetError('MANIFEST_INVALID', 'The image config is not a JSON object.');
   const c = doc as Record<string, unknown>;
-  if (typeof c.os !== 'string' || typeof c.architecture !== 'string') {
-    throw new SignetError('MANIFEST_INVALID', 'The image config does not name its os and architecture as strings.');
+  return platformFacts({ os: c.os, architecture: c.architecture, variant: c.variant, created: c.created }, 'The image config');
+}
+
+/**
+ * The facts from fields as an image config names them (`os`, `architecture`, `variant`,
+ * `created`), wherever they were read: a config blob, or an engine's record of an image.
+ * `where` starts the error message ("The image config", "The engine's record of IMAGE").
+ */
+export function platformFacts(f: { os: unknown; architecture: unknown; variant?: unknown; created?: unknown }, where: string): { platforms: string[]; created?: string } {
+  if (typeof f.os !== 'string' || typeof f.architecture !== 'string' || f.os === '' || f.architecture === '') {
+    throw new SignetError('MANIFEST_INVALID', `${where} does not name its os and architecture as strings.`);
   }
-  if (c.created !== undefined && (typeof c.created !== 'string' || Number.isNaN(Date.parse(c.created)))) {
-    throw new SignetError('MANIFEST_INVALID', `The image config's created is ${JSON.stringify(c.created).slice(0, 40)}, not a date and time.`);
+  if (f.created !== undefined && (typeof f.created !== 'string' || Number.isNaN(Date.parse(f.created)))) {
+    throw new SignetError('MANIFEST_INVALID', `${where}'s created is ${JSON.stringify(f.created).slice(0, 40)}, not a date and time.`);
   }
-  const platform = platformString({ os: c.os, architecture: c.architecture, ...(typeof c.variant === 'string' ? { variant: c.variant } : {}) });
-  return { platforms: [platform], ...(typeof c.created === 'string' ? { created: c.created } : {}) };
+  const platform = platformString({ os: f.os, architecture: f.architecture, ...(typeof f.variant === 'string' && f.variant !== '' ? { variant: f.variant } : {}) });
+  return { platforms: [platform], ...(typeof f.created === 'string' ? { created: f.created } : {}) };
 }
 
 /**
@@ -86,6 +97,49 @@ export function factsReader(readConfig: (config: Descriptor) => Promise<Uint8Arr
         return facts;
       }
     }
+  };
+}
+
+/**
+ * Facts by image name for a source that holds its manifests and configs (an OCI layout, a docker
+ * archive): the top manifest from `resolve`, then the config through `readConfig`.
+ */
+export function sourceFactsReader(source: Pick<ImageSource, 'resolve'>, readConfig: (config: Descriptor) => Promise<Uint8Array>): (name: string) => Promise<ImageFacts> {
+  const factsOf = factsReader(readConfig);
+  return async (name) => factsOf(await source.resolve(name).then(summarizeManifest, (e: unknown) => {
+    if (!isSignetError(e)) throw e;
+    return undefined;
+  }));
+}
+
+/** A config blob read whole through a source's verifying stream, refused unread when too large. */
+export async function readConfigBlob(source: Pick<ImageSource, 'blob'>, d: Descriptor): Promise<Uint8Array> {
+  if (d.size > MAX_CONFIG_BYTES) throw new SignetError('SIZE_MISMATCH', `The image config ${d.digest} declares ${d.size} bytes, more than the ${MAX_CONFIG_BYTES} Signet reads for it.`);
+  const chunks: Buffer[] = [];
+  for await (const c of await source.blob(d.digest, d.size)) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Docker and Podman report a config without `created` as Go's zero time; that is "not recorded". */
+const recorded = (created: unknown): unknown => (typeof created === 'string' && created.startsWith('0001-01-01T') ? undefined : created);
+
+/**
+ * Facts of local engine images by image id, from the engine's own record (`inspect`): the
+ * platform of the image the engine holds (one, even when it was pulled from an index) and its
+ * creation time. One request per image id; tags of the same image share it.
+ */
+export function engineFactsReader(engine: Pick<EngineClient, 'inspect'>): (id: string) => Promise<ImageFacts> {
+  const byId = new Map<string, Promise<ImageFacts>>();
+  const read = (id: string): Promise<ImageFacts> => engine.inspect(id)
+    .then((img): ImageFacts => platformFacts({ os: img.Os, architecture: img.Architecture, variant: img.Variant, created: recorded(img.Created) }, 'The engine\'s record'))
+    .catch((e: unknown): ImageFacts => {
+      if (!isSignetError(e)) throw e;
+      return { factsError: `The engine's record of the image could not be read: ${describeError(e)}` };
+    });
+  return (id) => {
+    let facts = byId.get(id);
+    if (facts === undefined) byId.set(id, facts = read(id));
+    return facts;
   };
 }
 

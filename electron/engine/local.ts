@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { SignetError, isSignetError } from './errors.js';
+import { SignetError } from './errors.js';
 
 import { parseManifest } from './content/manifest.js';
 import { formatReference, parseReference, repositoryName, withTag, type Reference } from './content/reference.js';
@@ -19,7 +19,7 @@ import { RegistrySource, imageTags } from './sources/registry-source.js';
 import { namespaceImages, notOneImage } from './sources/registry-namespace.js';
 import type { ImageSource } from './sources/image-source.js';
 import { ioError, readVerifiedFile } from './sources/files.js';
-import { addFacts, factsReader, summarizeManifest, MAX_CONFIG_BYTES, type ImageListing, type ManifestSummary } from './image-facts.js';
+import { addFacts, engineFactsReader, factsReader, readConfigBlob, sourceFactsReader, summarizeManifest, MAX_CONFIG_BYTES, type ImageListing, type ManifestSummary } from './image-facts.js';
 
 /**
  * Sign, verify, inspect and list for images that are not (only) in a registry: OCI layouts,
@@ -212,12 +212,8 @@ export async function listImages(client: RegistryClient, input: string, policy: 
         opts.onProgress?.({ done: i + 1, total: images.length });
       }
       if (!opts.facts) return rows;
-      const factsOf = factsReader((d) => readVerifiedFile(layout.blobPath(d.digest), d.digest, d.size, MAX_CONFIG_BYTES, 'the image config'));
-      const summary = (name: string): Promise<ManifestSummary | undefined> => layout.resolve(name).then(summarizeManifest, (e: unknown) => {
-        if (!isSignetError(e)) throw e;
-        return undefined;
-      });
-      return addFacts(rows, async (i) => factsOf(await summary(images[i]!.name)), observed(opts));
+      const factsOf = sourceFactsReader(layout, (d) => readVerifiedFile(layout.blobPath(d.digest), d.digest, d.size, MAX_CONFIG_BYTES, 'the image config'));
+      return addFacts(rows, (i) => factsOf(images[i]!.name), observed(opts));
     }
     case 'docker-archive': {
       const archive = new DockerArchiveSource(spec.file);
@@ -231,7 +227,9 @@ export async function listImages(client: RegistryClient, input: string, policy: 
       }));
       opts.onListed?.(rows.map((r) => r.image));
       rows.forEach((r, i) => { opts.onResult?.(r, i); opts.onProgress?.({ done: i + 1, total: rows.length }); });
-      return factsNotRead(rows, opts, 'a docker archive');
+      if (!opts.facts) return rows;
+      const factsOf = sourceFactsReader(archive, (d) => readConfigBlob(archive, d));
+      return addFacts(rows, (i) => factsOf(images[i]!.name), observed(opts));
     }
     case 'engine': {
       const engine = new EngineSource(await engineClient());
@@ -251,7 +249,9 @@ export async function listImages(client: RegistryClient, input: string, policy: 
         opts.onResult?.(out[i]!, i);
         opts.onProgress?.({ done: i + 1, total: images.length });
       }
-      return factsNotRead(out, opts, 'the local engine');
+      if (!opts.facts) return out;
+      const factsOf = engineFactsReader(engine.client);
+      return addFacts(out, (i) => factsOf(images[i]!.id ?? images[i]!.name), observed(opts));
     }
   }
 }
@@ -300,16 +300,6 @@ async function listRegistryImages(
 
 function observed(opts: ListObserver): { onFacts?: ListObserver['onFacts'] } {
   return opts.onFacts ? { onFacts: opts.onFacts } : {};
-}
-
-/** Sources whose facts Signet does not read yet: when facts were asked for, each row says so. */
-function factsNotRead(rows: VerifyResult[], opts: ListObserver, kind: string): ImageListing[] {
-  if (!opts.facts) return rows;
-  return rows.map((row, i) => {
-    const withFacts = { ...row, factsError: `Signet reads platforms and creation times of registry and OCI layout images, not yet of ${kind}.` };
-    opts.onFacts?.(withFacts, i);
-    return withFacts;
-  });
 }
 
 function sameImageName(a: string, b: string): boolean {

@@ -12,6 +12,8 @@ export interface ArchiveImageSpec {
   layers?: Buffer[];
   /** Name the layers in manifest.json by their legacy symlink (`<v1id>/layer.tar`). */
   viaSymlink?: boolean;
+  /** Config fields to set or replace (undefined removes one): `created`, `variant`, `os`… */
+  config?: Record<string, unknown>;
 }
 
 const hex = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
@@ -28,7 +30,7 @@ export async function writeArchive(file: string, images: ArchiveImageSpec[], opt
   const add = (name: string, data: Buffer) => { if (!opts.omit?.includes(name)) pack.entry({ name, size: data.length, mode: 0o444, mtime: new Date(0) }, data); };
   for (const img of images) {
     const layers = img.layers ?? [randomLayer()];
-    const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: layers.map((l) => `sha256:${hex(l)}`) } }));
+    const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: layers.map((l) => `sha256:${hex(l)}`) }, ...img.config }));
     const names: string[] = [];
     for (const l of layers) {
       const name = `${hex(l)}.tar`;

@@ -27,11 +27,11 @@ export function writeBlob(dir: string, bytes: Uint8Array): string {
 }
 
 /** One image manifest with `layers` random gzip layers; returns its descriptor (not yet in index.json). */
-export function writeImage(dir: string, opts: { layers?: number; layerBytes?: number | number[]; arch?: string } = {}): Desc & { layerDigests: string[]; layerSizes: number[] } {
+export function writeImage(dir: string, opts: { layers?: number; layerBytes?: number | number[]; arch?: string; variant?: string; created?: string } = {}): Desc & { layerDigests: string[]; layerSizes: number[] } {
   const sizes = Array.isArray(opts.layerBytes) ? opts.layerBytes : Array.from({ length: opts.layers ?? 1 }, () => (opts.layerBytes as number | undefined) ?? 512);
   const tars = sizes.map((n, i) => makeTar({ [`f${i}.bin`]: randomBytes(n), 'id.txt': randomBytes(8).toString('hex') }));
   const layers = tars.map((t) => gzipSync(t));
-  const config = Buffer.from(JSON.stringify({ architecture: opts.arch ?? 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: tars.map(sha) } }));
+  const config = Buffer.from(JSON.stringify({ architecture: opts.arch ?? 'amd64', os: 'linux', ...(opts.variant ? { variant: opts.variant } : {}), ...(opts.created ? { created: opts.created } : {}), config: {}, rootfs: { type: 'layers', diff_ids: tars.map(sha) } }));
   const configDigest = writeBlob(dir, config);
   const layerDescs = layers.map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: writeBlob(dir, l), size: l.length }));
   const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length }, layers: layerDescs }));

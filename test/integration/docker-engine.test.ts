@@ -14,6 +14,7 @@ import { makeTempDir } from '../helpers/tmp.js';
 import { registerChild, stopChild } from '../helpers/cleanup.js';
 import { jsonLines, runSignet } from '../helpers/cli.js';
 import { nameImage, writeImage } from '../helpers/layout.js';
+import { Engine } from '../../electron/engine/engine.js';
 
 const execFileP = promisify(execFile);
 
@@ -40,6 +41,7 @@ async function podmanUsable(): Promise<string | undefined> {
 }
 
 const why = await podmanUsable();
+const CREATED = '2025-02-03T04:05:06Z';
 
 describe('docker-daemon: a real Podman engine over its Docker-compatible API', { skip: why ?? false }, () => {
   let reg: TestRegistry;
@@ -56,7 +58,7 @@ describe('docker-daemon: a real Podman engine over its Docker-compatible API', {
     writeFileSync(join(dir, 'storage.conf'), `[storage]\ndriver = "vfs"\ngraphroot = "${dir}/root"\nrunroot = "${dir}/run"\n`);
     podmanEnv = { ...process.env, CONTAINERS_STORAGE_CONF: join(dir, 'storage.conf') };
     const lay = join(dir, 'lay');
-    nameImage(lay, 'v1', writeImage(lay, { layers: 2, layerBytes: 100_000 }));
+    nameImage(lay, 'v1', writeImage(lay, { layers: 2, layerBytes: 100_000, created: CREATED }));
     await skopeoCopy(`oci:${lay}:v1`, `docker-archive:${join(dir, 'tiny.tar')}:localhost/demo/tiny:v1`);
     await execFileP('podman', ['load', '-i', join(dir, 'tiny.tar')], { env: podmanEnv });
     sock = join(dir, 'podman.sock');
@@ -91,6 +93,25 @@ describe('docker-daemon: a real Podman engine over its Docker-compatible API', {
     assert.equal((await skopeoInspect(`docker://${reg.host}/demo/tiny:v1`)).Digest, r.digest);
     const v = await runSignet(['verify', `${reg.host}/demo/tiny:v1`, '--key', `${key}.pub`, '--json'], { env });
     assert.equal(jsonLines(v.stdout)[0].verdict, 'verified');
+  });
+
+  test('listed with facts, an engine image shows the platform and creation time podman records for it', async () => {
+    const [inspected] = JSON.parse((await execFileP('podman', ['image', 'inspect', 'localhost/demo/tiny:v1'], { env: podmanEnv })).stdout);
+    const saved = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = `unix://${sock}`;
+    const engine = new Engine();
+    try {
+      const rows = await engine.images('docker-daemon:', { keys: [] }, {}, { facts: true });
+      const row = rows.find((r) => r.image === 'docker-daemon:localhost/demo/tiny:v1');
+      assert.ok(row, JSON.stringify(rows));
+      assert.deepEqual(row.platforms, [`${inspected.Os}/${inspected.Architecture}`]);
+      assert.deepEqual(row.platforms, ['linux/amd64'], 'as the config says');
+      assert.equal(Date.parse(row.created ?? ''), Date.parse(CREATED), `created ${row.created}`);
+      assert.equal(row.factsError, undefined);
+    } finally {
+      await engine.close();
+      if (saved === undefined) delete process.env.DOCKER_HOST; else process.env.DOCKER_HOST = saved;
+    }
   });
 
   test('an image pulled from a registry is signed and verified at its RepoDigest', async () => {

@@ -25,6 +25,14 @@ export interface EngineImage {
   Id: string;
   RepoTags: string[];
   RepoDigests: string[];
+  /**
+   * Only from `inspect` (`GET /images/{name}/json`), as the engine sent them: checked where they
+   * are shown (image-facts.ts platformFacts), not here.
+   */
+  Os?: unknown;
+  Architecture?: unknown;
+  Variant?: unknown;
+  Created?: unknown;
 }
 
 /** Where to find the socket: $DOCKER_HOST (unix://), then Docker's and Podman's usual places. */
@@ -88,7 +96,11 @@ export class EngineClient {
   }
 
   async inspect(name: string): Promise<EngineImage> {
-    return toEngineImage(await this.json(`${API}/images/${encodeURIComponent(name)}/json`, `image "${name}"`));
+    const doc = await this.json(`${API}/images/${encodeURIComponent(name)}/json`, `image "${name}"`);
+    // Only the inspect answer has these (the list's Created is a number of seconds, not these).
+    const o = (typeof doc === 'object' && doc !== null ? doc : {}) as Record<string, unknown>;
+    const facts = Object.fromEntries((['Os', 'Architecture', 'Variant', 'Created'] as const).filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+    return { ...toEngineImage(doc), ...facts };
   }
 
   /** Streams `docker save NAME` into `file`. */
