@@ -10,7 +10,8 @@
 //  - ECDSA P-256, valid: the default key type, for comparison;
 //  - and the two floors: node:crypto (OpenSSL) Ed25519 verify and @noble/ed25519 strict verify alone;
 //  - then whole signature verdicts (evaluateSignature) against a trust store of 20 Ed25519 keys
-//    where the signer is the last: with Signet's key hint (tried first) and without (cosign's).
+//    where the signer is the last: with Signet's key hint (tried first), without (skopeo's), an
+//    Ed25519ph signature without (cosign's), and a signature none of 19 keys made (unknown key).
 import { createPrivateKey, sign as nodeSign, verify as nodeVerify, createPublicKey, randomBytes } from 'node:crypto';
 import { ed25519ph } from '@noble/curves/ed25519.js';
 import { generatePrivateKey, type PrivateKey } from '../electron/engine/keys/private-key.js';
@@ -75,16 +76,19 @@ const trust: TrustedKey[] = [...Array.from({ length: 19 }, (_, i) => ({ name: `t
 const imageDigest = sha256Digest('an image') as Digest;
 const payload = buildPayload({ dockerReference: 'registry.example/team/app', manifestDigest: imageDigest });
 const payloadSig = Buffer.from(nodeSign(null, payload, edPriv)).toString('base64');
-const stored = (annotations: Record<string, string>): StoredSignature => ({
-  layer: { payloadDigest: sha256Digest(payload), payloadSize: payload.length, mediaType: MediaType.CosignSimpleSigning, signatureB64: payloadSig, annotations },
+const stored = (annotations: Record<string, string>, signatureB64 = payloadSig): StoredSignature => ({
+  layer: { payloadDigest: sha256Digest(payload), payloadSize: payload.length, mediaType: MediaType.CosignSimpleSigning, signatureB64, annotations },
   payload,
 });
 const hinted = stored({ [KEY_HINT_ANNOTATION]: edKey.publicKey.fingerprint });
 const unhinted = stored({});
-const verdictBy = (s: StoredSignature) => () => evaluateSignature({ repository: 'registry.example/team/app', digest: imageDigest }, s, { keys: trust }).keyName === 'signer';
+const phUnhinted = stored({}, Buffer.from(ed25519ph.sign(payload, seedOf(edKey))).toString('base64'));
+const verdictBy = (s: StoredSignature, keys = trust, signer: string | null = 'signer') => () => (evaluateSignature({ repository: 'registry.example/team/app', digest: imageDigest }, s, { keys }).keyName ?? null) === signer;
 rows.push(
   ['verdict, 20 keys, signer last, key hint', opsPerSecond(verdictBy(hinted))],
   ['verdict, 20 keys, signer last, no hint', opsPerSecond(verdictBy(unhinted))],
+  ['verdict, 20 keys, no hint, Ed25519ph', opsPerSecond(verdictBy(phUnhinted))],
+  ['verdict, 19 keys, none the signer', opsPerSecond(verdictBy(unhinted, trust.slice(0, 19), null))],
 );
 
 console.log(`Node ${process.versions.node}, OpenSSL ${process.versions.openssl}, ${BUDGET_MS} ms per case`);

@@ -2,7 +2,7 @@ import type { Digest } from '../content/digest.js';
 import { parseReference, repositoryName } from '../content/reference.js';
 import { MediaType } from '../content/media-types.js';
 import type { PublicKey } from '../keys/public-key.js';
-import { verifySignature, type SignatureScheme } from '../keys/verify-signature.js';
+import { findSigner, type SignatureScheme } from '../keys/verify-signature.js';
 import { signatureEncodingProblem } from '../keys/signature-encoding.js';
 import type { KeyAlgorithm } from '../keys/algorithms.js';
 import { parsePayload, type SimpleSigningPayload } from './payload.js';
@@ -83,11 +83,10 @@ export function shortFingerprint(fp: string): string {
 /**
  * The trusted keys in the order a signature is tried against them: the key its hint names first
  * (Signet's own signatures carry one), then the rest as given. A signature verifies under one key
- * only, so the order never changes which key matches; it changes the cost: a key that did not
- * sign costs a full failed verify (about 4 ms for Ed25519, where OpenSSL's "no" must be confirmed
- * by noble, then Ed25519ph is tried), so with a trust store of many teammates, trying the named
- * key first saves one failed verify per other key. The hint is only an ordering here: what the
- * key is credited with still rests on the signature verifying.
+ * only, so the order never changes which key matches; it changes the cost: the named key is
+ * checked first, so its "yes" ends the search before any other key is asked (findSigner). The
+ * hint is only an ordering here: what the key is credited with still rests on the signature
+ * verifying.
  */
 export function keysInTryOrder(keys: readonly TrustedKey[], hint: string | undefined): readonly TrustedKey[] {
   if (hint === undefined) return keys;
@@ -135,16 +134,9 @@ export function evaluateSignature(image: ImageUnderTest, sig: StoredSignature, p
 
   // 3. Which trusted key (if any) made it. Revoked keys are tried too, to say "revoked".
   const hint = sig.layer.annotations[KEY_HINT_ANNOTATION];
-  let matched: TrustedKey | undefined;
-  let scheme: SignatureScheme | undefined;
-  for (const key of keysInTryOrder(policy.keys, hint)) {
-    const s = verifySignature(key.publicKey, payload, signature);
-    if (s !== null) {
-      matched = key;
-      scheme = s;
-      break;
-    }
-  }
+  const found = findSigner(keysInTryOrder(policy.keys, hint), (k) => k.publicKey, payload, signature);
+  const matched: TrustedKey | undefined = found?.key;
+  const scheme: SignatureScheme | undefined = found?.scheme;
 
   // 4. The payload, parsed strictly, must name this digest and this repository.
   let parsed: SimpleSigningPayload;

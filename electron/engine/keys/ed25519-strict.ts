@@ -57,8 +57,25 @@ export function strictEd25519Key(raw: Uint8Array): StrictEd25519Key | null {
 }
 
 export function verifyEd25519Strict(key: StrictEd25519Key | null, message: Uint8Array, signature: Uint8Array): boolean {
-  if (key === null || signature.length !== 64) return false;
-  if (signatureEncodingProblem('ed25519', signature) !== null) return false; // S >= L or R's y >= p: noble says no
-  if (key.openssl !== null && nodeVerify(null, message, key.openssl, signature)) return true;
+  return opensslVerifies(key, message, signature) || nobleVerifies(key, message, signature);
+}
+
+/**
+ * The fast half: OpenSSL's "yes", which is the strict verdict's "yes" (see above). Its "no" is
+ * not final; nobleVerifies decides then. Callers with many keys ask this of every key first.
+ */
+export function opensslVerifies(key: StrictEd25519Key | null, message: Uint8Array, signature: Uint8Array): boolean {
+  if (key === null || key.openssl === null || !wellFormed(signature)) return false;
+  return nodeVerify(null, message, key.openssl, signature);
+}
+
+/** The slow half: noble's strict verdict, which is the verdict. */
+export function nobleVerifies(key: StrictEd25519Key | null, message: Uint8Array, signature: Uint8Array): boolean {
+  if (key === null || !wellFormed(signature)) return false;
   return ed.verify(signature, message, key.raw, STRICT);
+}
+
+/** 64 bytes, S < L and R's y < p; noble says no to anything else, so OpenSSL is never asked. */
+function wellFormed(signature: Uint8Array): boolean {
+  return signature.length === 64 && signatureEncodingProblem('ed25519', signature) === null;
 }

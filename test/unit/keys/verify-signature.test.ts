@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import { ed25519ph } from '@noble/curves/ed25519.js';
-import { verifySignature } from '../../../electron/engine/keys/verify-signature.js';
+import { findSigner, verifySignature } from '../../../electron/engine/keys/verify-signature.js';
 import { parsePublicKeyPem, publicKeyFromSpki, type PublicKey } from '../../../electron/engine/keys/public-key.js';
 import { generatePrivateKey } from '../../../electron/engine/keys/private-key.js';
 import { basePoint, signWithScalar, TORSION, withS } from '../../helpers/ed25519-cases.js';
@@ -130,4 +130,37 @@ test('garbage never throws: it returns null', () => {
   // the mislabelled keys do not verify real signatures either
   assert.equal(verifySignature(keys[4] as PublicKey, payloadOf('skopeo-ecdsa-p256'), signatureOf('skopeo-ecdsa-p256')), null);
   assert.equal(verifySignature(keys[5] as PublicKey, data, signatureOf('skopeo-ed25519')), null);
+});
+
+test('findSigner: among many keys, the one that made the signature and how, for every kind; none when no key made it', () => {
+  const data = payloadOf('handmade-ed25519');
+  const others: PublicKey[] = [...Array.from({ length: 6 }, () => generatePrivateKey('ed25519').publicKey), generatePrivateKey('ecdsa-p256').publicKey];
+  const ed = generatePrivateKey('ed25519');
+  const edPriv = createPrivateKey({ key: Buffer.from(ed.pkcs8), format: 'der', type: 'pkcs8' });
+  const seed = Buffer.from(edPriv.export({ format: 'jwk' }).d as string, 'base64url');
+  const ec = generatePrivateKey('ecdsa-p256');
+  const a = 0x0fedcba987654321n;
+  const mixed = edSpki(basePoint(a).toBytes());
+  const cases: Array<[string, PublicKey, Uint8Array, string]> = [
+    ['pure Ed25519 (OpenSSL says yes)', ed.publicKey, new Uint8Array(nodeSign(null, data, edPriv)), 'ed25519'],
+    ['Ed25519ph (noble only)', ed.publicKey, ed25519ph.sign(data, seed), 'ed25519ph'],
+    ['ECDSA P-256', ec.publicKey, new Uint8Array(nodeSign('sha256', data, { key: createPrivateKey({ key: Buffer.from(ec.pkcs8), format: 'der', type: 'pkcs8' }), dsaEncoding: 'der' })), 'ecdsa-p256-sha256'],
+    ['pure Ed25519 that only noble accepts (a mixed-order nonce)', mixed, signWithScalar(a, basePoint(a).toBytes(), data, { r: 12345n, rExtra: TORSION[5]! }), 'ed25519'],
+  ];
+  assert.equal(opensslAlone(mixed, data, cases[3]![2]), false, 'the last case needs noble: OpenSSL alone says no');
+  for (const [what, signer, sig, scheme] of cases) {
+    for (const keys of [[...others, signer], [signer, ...others], [others[0]!, signer, ...others.slice(1)]]) {
+      const found = findSigner(keys, (k) => k, data, sig);
+      assert.equal(found?.key, signer, `${what}: credited to its signer`);
+      assert.equal(found?.scheme, scheme, what);
+      // The reference: each key asked in turn.
+      const inTurn = keys.find((k) => verifySignature(k, data, sig) !== null);
+      assert.equal(found?.key, inTurn, `${what}: the key asking each in turn finds`);
+    }
+    assert.equal(findSigner(others, (k) => k, data, sig), null, `${what}: no trusted key made it`);
+    assert.equal(findSigner([...others, signer], (k) => k, flipByte(data, 7), sig), null, `${what}: altered payload`);
+  }
+  const twice = { ...ed.publicKey };
+  assert.equal(findSigner([ed.publicKey, twice], (k) => k, data, cases[0]![2])?.key, ed.publicKey, 'a key listed twice: the first listing');
+  assert.equal(findSigner([], (k: PublicKey) => k, data, cases[0]![2]), null);
 });
