@@ -6,7 +6,7 @@
 // Cases, each on cosign-sized payloads (about 300 bytes) with 64 distinct messages:
 //  - Ed25519, valid: what Signet and containers/image make (the common path of `signet verify`);
 //  - Ed25519, wrong key: the path of every trusted key that did not make the signature;
-//  - Ed25519ph, valid: what `cosign sign` makes with an Ed25519 key (pure Ed25519 is tried first);
+//  - Ed25519ph, valid: what `cosign sign` makes with an Ed25519 key (OpenSSL's pure check comes first);
 //  - ECDSA P-256, valid: the default key type, for comparison;
 //  - and the two floors: node:crypto (OpenSSL) Ed25519 verify and @noble/ed25519 strict verify alone;
 //  - then whole signature verdicts (evaluateSignature) against a trust store of 20 Ed25519 keys
