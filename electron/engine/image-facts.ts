@@ -62,7 +62,7 @@ export function configFacts(bytes: Uint8Array): { platforms: string[]; created?:
 /**
  * The facts from fields as an image config names them (`os`, `architecture`, `variant`,
  * `created`), wherever they were read: a config blob, or an engine's record of an image.
- * `where` starts the error message ("The image config", "The engine's record of IMAGE").
+ * `where` starts the error message ("The image config", "The engine's record").
  */
 export function platformFacts(f: { os: unknown; architecture: unknown; variant?: unknown; created?: unknown }, where: string): { platforms: string[]; created?: string } {
   if (typeof f.os !== 'string' || typeof f.architecture !== 'string' || f.os === '' || f.architecture === '') {
