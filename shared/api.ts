@@ -95,7 +95,11 @@ export interface SignPlanView {
   platforms: Array<{ digest: string; mediaType: string; platform?: string }>;
   /** Where the signature will be stored, in words. */
   storedAt: string;
-  /** True when the image must be pushed first (archives, engine images). */
+  /**
+   * True when the image must be pushed first (archives, engine images). `digest` is then the one
+   * the push will create where it is known before (archives; '' for engine images), and 'sign.run'
+   * takes it as `expectedDigest` with `pushTo`.
+   */
   needsPush: boolean;
   keys: KeyInfo[];
 }
@@ -179,8 +183,9 @@ export interface Api {
   /**
    * `platforms`: sign the index and only these of its platform manifests (digests from
    * 'sign.plan'); without it, every platform when `recursive`, none when not.
+   * `expectedDigest`: the digest the review showed; if the image now resolves to another (with
+   * `pushTo`: if the archive now holds another image), nothing is pushed or signed (IMAGE_CHANGED).
    */
-  /** `expectedDigest`: the digest the review showed; if the image now resolves to another, nothing is signed (IMAGE_CHANGED). */
   'sign.run': { args: { image: string; key: string; annotations: Record<string, string>; recursive: boolean; platforms?: string[]; expectedDigest?: string; pushTo?: string; opId?: string }; result: SignResultView };
   'keys.list': { args: Record<string, never>; result: KeyInfo[] };
   'keys.generate': { args: { name: string; algorithm: 'ed25519' | 'ecdsa-p256' }; result: KeyInfo };

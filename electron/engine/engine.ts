@@ -9,7 +9,8 @@ import { SignetError } from './errors.js';
 import { parseSource, type SourceSpec } from './sources/transport.js';
 import { inspectLayout, listImages, openSource, planLocalSigning, registryRefFor, signLayout, verifyLocal, type ListObserver, type LocalOptions } from './local.js';
 import type { ImageListing } from './image-facts.js';
-import { pushImage, type PushOptions, type PushResult } from './push.js';
+import { planPush, pushImage, type PushOptions, type PushResult } from './push.js';
+import type { Digest } from './content/digest.js';
 import type { PlatformChoice } from './platform-choice.js';
 
 export interface EngineOptions {
@@ -91,6 +92,20 @@ export class Engine {
     const { source: src, name } = await openSource(this.registry, parseSource(source));
     try {
       return { ...(await pushImage(this.registry, src, name, destSpec.ref, opts)), source };
+    } finally {
+      await src.close();
+    }
+  }
+
+  /**
+   * The digest a push of `source` will create, for the review before a push-and-sign. Reads the
+   * whole source's manifests; for an engine image that means exporting it, so hosts ask this of
+   * archives and layouts.
+   */
+  async planPush(source: string): Promise<{ digest: Digest; mediaType: string }> {
+    const { source: src, name } = await openSource(this.registry, parseSource(source));
+    try {
+      return await planPush(src, name);
     } finally {
       await src.close();
     }

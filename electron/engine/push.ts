@@ -35,6 +35,11 @@ export interface PushOptions {
   onMessage?: (m: string) => void;
   /** Blobs uploaded at once (default 4). */
   concurrency?: number;
+  /**
+   * The digest the person reviewed (what the push will create, from planPush): when the source's
+   * image no longer has it (the archive was replaced since), nothing is pushed or signed.
+   */
+  expectedDigest?: Digest;
 }
 
 export interface PushResult {
@@ -78,6 +83,15 @@ async function planCopy(source: ImageSource, name: string | undefined): Promise<
   return { top, parsed, children, blobs: [...blobs.values()] };
 }
 
+/**
+ * What pushing `name` from `source` will put at the destination, before anything is sent: the top
+ * manifest's digest and media type (an archive's is computed, the same on every registry).
+ */
+export async function planPush(source: ImageSource, name: string | undefined): Promise<{ digest: Digest; mediaType: string }> {
+  const { top } = await planCopy(source, name);
+  return { digest: top.digest, mediaType: top.mediaType };
+}
+
 export async function pushImage(client: RegistryClient, source: ImageSource, name: string | undefined, dest: Reference, opts: PushOptions = {}): Promise<PushResult> {
   const repo: RepoRef = { registry: dest.registry, repository: dest.repository };
   const progress: PushProgress = { bytesDone: 0, bytesTotal: 0, blobsDone: 0, blobsTotal: 0, blobsSkipped: 0, phase: 'checking' };
@@ -86,6 +100,9 @@ export async function pushImage(client: RegistryClient, source: ImageSource, nam
   // 1. Read and check everything local before writing anything remote: a missing or wrongly
   //    sized blob stops the push here, with nothing sent.
   const plan = await planCopy(source, name);
+  if (opts.expectedDigest !== undefined && plan.top.digest !== opts.expectedDigest) {
+    throw new SignetError('IMAGE_CHANGED', `${source.description} now holds an image whose manifest is ${plan.top.digest}, not ${opts.expectedDigest}, the digest that was reviewed (it was changed since). Nothing was pushed or signed; review it again.`);
+  }
   for (const b of plan.blobs) await source.checkBlob(b.digest, b.size);
   // A platform choice that does not fit this image is refused now, not after the upload.
   if (opts.signer !== undefined) choosePlatforms(formatReference(dest), plan.parsed, opts.sign ?? {});

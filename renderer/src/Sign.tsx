@@ -48,9 +48,11 @@ export function SignScreen({ initialImage, onDone }: { initialImage: string; onD
       // to an index without them, signing is refused rather than done unseen. None checked: the index alone.
       const platforms = plan!.platforms.filter((t) => chosen.has(t.digest)).map((t) => t.digest);
       const choice = platforms.length > 0 ? { recursive: true, platforms } : { recursive: plan!.platforms.length === 0 };
-      // What was reviewed is the digest, not the tag: if the tag moved since, nothing is signed.
-      const reviewed = plan!.needsPush ? { pushTo: pushTo.trim() } : { expectedDigest: plan!.digest };
-      const r = await call('sign.run', { image: plan!.image, key, annotations: annots, ...choice, opId, ...reviewed });
+      // What was reviewed is the digest, not the tag: if the tag moved (or the archive was
+      // replaced) since, nothing is pushed or signed.
+      const reviewed = plan!.digest !== '' ? { expectedDigest: plan!.digest } : {};
+      const target = plan!.needsPush ? { pushTo: pushTo.trim(), ...reviewed } : reviewed;
+      const r = await call('sign.run', { image: plan!.image, key, annotations: annots, ...choice, opId, ...target });
       setResult(r);
       setStep('done');
     } catch (e) {
@@ -81,7 +83,10 @@ export function SignScreen({ initialImage, onDone }: { initialImage: string; onD
         <form onSubmit={(e) => { e.preventDefault(); sign(); }} className="review">
           <dl>
             <dt>Reference</dt><dd className="mono">{plan.image}</dd>
-            {plan.needsPush ? <><dt>Digest</dt><dd>known once the image is pushed</dd></> : <>
+            {plan.needsPush ? <><dt>Digest</dt>{plan.digest
+              ? <><dd><span className="mono" data-testid="plan-digest">{plan.digest}</span> <span className="small">(what the push will create; this is what is signed)</span></dd>
+                <dt>Media type</dt><dd className="mono">{plan.mediaType}</dd></>
+              : <dd>known once the image is pushed</dd>}</> : <>
               <dt>Identity signed</dt><dd className="mono">{plan.identity}</dd>
               <dt>Digest</dt><dd className="mono" data-testid="plan-digest">{plan.digest}</dd>
               <dt>Media type</dt><dd className="mono">{plan.mediaType}</dd></>}

@@ -85,13 +85,36 @@ describe('registries with stored credentials, through the web host API', () => {
     const plan = await call('sign.plan', { image });
     assert.equal(plan.ok, true, JSON.stringify(plan));
     assert.equal(plan.result.needsPush, true);
+    assert.match(plan.result.digest, /^sha256:[0-9a-f]{64}$/, 'the review shows the digest the push will create');
+    assert.equal(plan.result.mediaType, 'application/vnd.docker.distribution.manifest.v2+json');
     const dest = `${reg.host}/team/pushed:1.0`;
-    const signed = await call('sign.run', { image, key: 'Release', annotations: { env: 'prod' }, recursive: true, pushTo: dest });
+    const signed = await call('sign.run', { image, key: 'Release', annotations: { env: 'prod' }, recursive: true, pushTo: dest, expectedDigest: plan.result.digest });
     assert.equal(signed.ok, true, JSON.stringify(signed));
     assert.equal(signed.result.pushed.dest, dest);
+    assert.equal(signed.result.pushed.digest, plan.result.digest, 'pushed and signed as reviewed');
+    assert.equal(signed.result.digest, plan.result.digest);
     assert.equal(signed.result.signatures[0].readBack.verdict, 'verified');
     assert.deepEqual(signed.result.signatures[0].readBack.signers, ['Release']);
     const log = await call('audit.list', {});
     assert.equal(log.result.entries.at(-1).outcome, 'signed');
+  });
+
+  test('an archive replaced between the review and the push: nothing is pushed or signed, and the error says why', async () => {
+    const file = join(dir, 'replaced.tar');
+    await writeArchive(file, [{ tags: ['example.com/app:2.0'] }]);
+    const image = `docker-archive:${file}`;
+    const plan = await call('sign.plan', { image });
+    assert.equal(plan.ok, true, JSON.stringify(plan));
+    await writeArchive(file, [{ tags: ['example.com/app:2.0'] }]); // new random layer: another image
+    const dest = `${reg.host}/team/replaced:2.0`;
+    const signed = await call('sign.run', { image, key: 'Release', annotations: {}, recursive: true, pushTo: dest, expectedDigest: plan.result.digest });
+    assert.equal(signed.ok, false);
+    assert.equal(signed.error?.code, 'IMAGE_CHANGED');
+    assert.match(signed.error?.message ?? '', new RegExp(`not ${plan.result.digest}, the digest that was reviewed.*Nothing was pushed or signed`));
+    const auth = `Basic ${Buffer.from(`${reg.username}:${reg.password}`).toString('base64')}`;
+    const there = await fetch(`${reg.url}/v2/team/replaced/tags/list`, { headers: { authorization: auth } });
+    assert.equal(there.status, 404, 'the repository was never created');
+    const log = await call('audit.list', {});
+    assert.equal(log.result.entries.at(-1).outcome, 'failed');
   });
 });
