@@ -180,7 +180,7 @@ export const HANDLERS: HandlerTable = {
  * words. Validation errors have code VALIDATION and never reach a handler.
  */
 export async function dispatch(name: string, args: unknown, ctx: HostContext): Promise<ApiResponse<unknown>> {
-  if (!isApiName(name)) return { ok: false, error: { code: 'VALIDATION', message: `There is no operation "${String(name).slice(0, 64)}".` } };
+  if (!isApiName(name)) return { ok: false, error: { code: 'VALIDATION', message: `There is no operation ${JSON.stringify(Array.from(String(name)).slice(0, 64).join(''))}.` } };
   let valid: ArgsOf<typeof name>;
   try {
     valid = validateArgs(name, args);

@@ -202,6 +202,24 @@ test('validators refuse fields named like Object.prototype members', () => {
   }
 });
 
+// Found by this file at 200,000 runs (npm run fuzz): an unexpected field's name was echoed whole,
+// so a long one made a message of any length (and a control character went into it raw).
+test('an unexpected field is named briefly, with control characters escaped', () => {
+  for (const k of ['x'.repeat(100_000), 'a\u0000b\u001b[31m', '\u{10FFFF}'.repeat(5000)]) {
+    const args = { ...VALID['keys.list'], [k]: 1 };
+    try {
+      validateArgs('keys.list', args);
+      assert.fail('accepted');
+    } catch (e) {
+      assert.ok(e instanceof ValidationError, String(e));
+      assert.ok(Array.from(e.message).length < 120, `${Array.from(e.message).length} characters: ${e.message.slice(0, 200)}`);
+      assert.doesNotMatch(e.message, /[\u0000-\u001f]/);
+      assert.match(e.message, /^arguments: unexpected field "/);
+      assert.doesNotMatch(e.message, /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/, 'no lone surrogate from the cut');
+    }
+  }
+});
+
 test(`dispatch: a refused request answers VALIDATION and never reaches a handler (${RUNS} runs per operation)`, async () => {
   const calls: string[] = [];
   const ctx: HostContext = {
