@@ -55,10 +55,12 @@ const summaryDir = mkdtempSync(join(tmpdir(), 'signet-test-'));
 const summaryFile = join(summaryDir, 'summary.txt');
 const concurrency = process.env.SIGNET_TEST_CONCURRENCY ?? '2';
 // A hung test file (a server left listening, a pipe left open) must fail the run, not stall CI:
-// the whole run gets SIGNET_TEST_TIMEOUT_MIN minutes, each test 5, then its process group is killed.
+// the whole run gets SIGNET_TEST_TIMEOUT_MIN minutes, each test file SIGNET_TEST_FILE_TIMEOUT_MIN
+// (5), then its process group is killed. npm run fuzz and soak raise both: they run for longer.
 const limitMin = Number(process.env.SIGNET_TEST_TIMEOUT_MIN ?? 14);
+const fileLimitMin = Number(process.env.SIGNET_TEST_FILE_TIMEOUT_MIN ?? 5);
 const child = spawn(process.execPath, [
-  '--test', `--test-concurrency=${concurrency}`, '--test-timeout=300000',
+  '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${fileLimitMin * 60_000}`,
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   `--test-reporter=${join(root, 'scripts', 'summary-reporter.mjs')}`, `--test-reporter-destination=${summaryFile}`,
   ...files,
