@@ -83,10 +83,12 @@ export function SignScreen({ initialImage, onDone }: { initialImage: string; onD
         <form onSubmit={(e) => { e.preventDefault(); sign(); }} className="review">
           <dl>
             <dt>Reference</dt><dd className="mono">{plan.image}</dd>
-            {plan.needsPush ? <><dt>Digest</dt>{plan.digest
-              ? <><dd><span className="mono" data-testid="plan-digest">{plan.digest}</span> <span className="small">(what the push will create; this is what is signed)</span></dd>
-                <dt>Media type</dt><dd className="mono">{plan.mediaType}</dd></>
-              : <dd>known once the image is pushed</dd>}</> : <>
+            {plan.needsPush ? <>
+              <dt>Identity signed</dt><dd className="mono">{pushTo.trim() || '(the registry reference you push to, below)'}</dd>
+              <dt>Digest</dt>{plan.digest
+                ? <><dd><span className="mono" data-testid="plan-digest">{plan.digest}</span><div className="small">what the push will create, and what is signed</div></dd>
+                  <dt>Media type</dt><dd className="mono">{plan.mediaType}</dd></>
+                : <dd>known once the image is pushed</dd>}</> : <>
               <dt>Identity signed</dt><dd className="mono">{plan.identity}</dd>
               <dt>Digest</dt><dd className="mono" data-testid="plan-digest">{plan.digest}</dd>
               <dt>Media type</dt><dd className="mono">{plan.mediaType}</dd></>}
@@ -94,7 +96,7 @@ export function SignScreen({ initialImage, onDone }: { initialImage: string; onD
           </dl>
           {plan.needsPush && (
             <label>Push to (registry reference)
-              <input value={pushTo} onChange={(e) => setPushTo(e.target.value)} placeholder="registry.example.com/team/app:1.5" required />
+              <input value={pushTo} onChange={(e) => setPushTo(e.target.value)} placeholder="registry.example.com/team/app:1.5" size={60} required />
             </label>
           )}
           {plan.platforms.length > 0 && (

@@ -16,6 +16,10 @@ import { makeTempDir } from '../helpers/tmp.js';
 import { chromiumMissing, launchChromium, openPage } from './chromium.js';
 import { startWebHostProcess, type WebHostProcess } from './web-host-process.js';
 import { AppPage, ImagesPage, KeysPage, SignPage } from './pages.js';
+import { repoRoot } from '../helpers/paths.js';
+
+// With SIGNET_SCREENSHOTS=1 the push-and-sign review goes to docs/screenshots/.
+const SHOTS = process.env.SIGNET_SCREENSHOTS === '1' ? join(repoRoot, 'docs', 'screenshots') : null;
 
 const missing = chromiumMissing() ?? keychainToolsMissing();
 const CREATED = '2025-04-05T06:07:08Z';
@@ -73,6 +77,8 @@ describe('desktop UI in Chromium: pushing and signing a docker archive', { skip:
     assert.equal(await sign.confirm().textContent(), 'Push and sign');
     assert.equal(await sign.confirm().isDisabled(), true, 'no destination yet: nothing to confirm');
     await page.getByLabel('Push to (registry reference)').fill(dest);
+    await page.getByLabel('Signing key').selectOption('Release Key');
+    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'sign-push-review.png') });
 
     const result = await sign.sign('Release Key', 'Push and sign');
     assert.match(await result.textContent() ?? '', new RegExp(`Pushed to ${dest.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} at ${reviewed}`));
