@@ -101,6 +101,8 @@ export interface SignPlanView {
    * takes it as `expectedDigest` with `pushTo`.
    */
   needsPush: boolean;
+  /** An engine image to be pushed: the engine's image ID (its config digest), for 'sign.run' `expectedImageId`. */
+  imageId?: string;
   keys: KeyInfo[];
 }
 
@@ -185,8 +187,9 @@ export interface Api {
    * 'sign.plan'); without it, every platform when `recursive`, none when not.
    * `expectedDigest`: the digest the review showed; if the image now resolves to another (with
    * `pushTo`: if the archive now holds another image), nothing is pushed or signed (IMAGE_CHANGED).
+   * `expectedImageId`, with `pushTo`: the same for an engine image, by its image ID.
    */
-  'sign.run': { args: { image: string; key: string; annotations: Record<string, string>; recursive: boolean; platforms?: string[]; expectedDigest?: string; pushTo?: string; opId?: string }; result: SignResultView };
+  'sign.run': { args: { image: string; key: string; annotations: Record<string, string>; recursive: boolean; platforms?: string[]; expectedDigest?: string; expectedImageId?: string; pushTo?: string; opId?: string }; result: SignResultView };
   'keys.list': { args: Record<string, never>; result: KeyInfo[] };
   'keys.generate': { args: { name: string; algorithm: 'ed25519' | 'ecdsa-p256' }; result: KeyInfo };
   'keys.import': { args: { name: string; pem: string; password: string }; result: KeyInfo };
@@ -354,7 +357,7 @@ export const VALIDATORS: { [N in ApiName]: Check } = {
   'images.list': object({ sourceId: str({ max: 64, pattern: /^[a-f0-9]+$/ }) }, { opId }),
   'images.detail': object({ image: imageRef }),
   'sign.plan': object({ image: imageRef }),
-  'sign.run': object({ image: imageRef, key: name, annotations: stringMap, recursive: bool }, { platforms: list(digest, MAX_PLATFORMS), expectedDigest: digest, pushTo: imageRef, opId }),
+  'sign.run': object({ image: imageRef, key: name, annotations: stringMap, recursive: bool }, { platforms: list(digest, MAX_PLATFORMS), expectedDigest: digest, expectedImageId: digest, pushTo: imageRef, opId }),
   'keys.list': none,
   'keys.generate': object({ name, algorithm: oneOf(['ed25519', 'ecdsa-p256']) }),
   'keys.import': object({ name, pem, password: str({ max: 1024 }) }),

@@ -7,7 +7,7 @@ import { planRegistrySigning, signPlan, type SignOptions, type SignPlan, type Si
 import { inspectRegistryImage, type InspectResult } from './inspect.js';
 import { SignetError } from './errors.js';
 import { parseSource, type SourceSpec } from './sources/transport.js';
-import { inspectLayout, listImages, openSource, planLocalSigning, registryRefFor, signLayout, verifyLocal, type ListObserver, type LocalOptions } from './local.js';
+import { engineImageId, inspectLayout, listImages, openSource, planLocalSigning, registryRefFor, signLayout, verifyLocal, type ListObserver, type LocalOptions } from './local.js';
 import type { ImageListing } from './image-facts.js';
 import { planPush, pushImage, type PushOptions, type PushResult } from './push.js';
 import type { Digest } from './content/digest.js';
@@ -98,12 +98,14 @@ export class Engine {
   }
 
   /**
-   * The digest a push of `source` will create, for the review before a push-and-sign. Reads the
-   * whole source's manifests; for an engine image that means exporting it, so hosts ask this of
-   * archives and layouts.
+   * What identifies the image a push of `source` will send, for the review before a push-and-sign:
+   * the manifest digest it will create (archives and layouts: computed from what they hold), or,
+   * for an engine image, whose manifest would take an export to compute, the engine's image ID.
    */
-  async planPush(source: string): Promise<{ digest: Digest; mediaType: string }> {
-    const { source: src, name } = await openSource(this.registry, parseSource(source));
+  async planPush(source: string): Promise<{ digest: Digest; mediaType: string } | { imageId: Digest }> {
+    const spec = parseSource(source);
+    if (spec.kind === 'engine') return { imageId: await engineImageId(spec) };
+    const { source: src, name } = await openSource(this.registry, spec);
     try {
       return await planPush(src, name);
     } finally {

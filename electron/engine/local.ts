@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
-import { SignetError } from './errors.js';
+import { SignetError, isSignetError } from './errors.js';
 
 import { parseManifest } from './content/manifest.js';
+import { isDigest, type Digest } from './content/digest.js';
 import { formatReference, parseReference, repositoryName, withTag, type Reference } from './content/reference.js';
 import type { RegistryClient } from './registry/client.js';
 import type { Signer } from './keys/signer.js';
@@ -57,6 +58,18 @@ async function engineClient(): Promise<EngineClient> {
   return client;
 }
 
+/**
+ * The engine's ID of a named image: the digest of its config, which is what a push of it will
+ * carry as its config, so it identifies the image before its manifest digest is known.
+ */
+export async function engineImageId(spec: Extract<SourceSpec, { kind: 'engine' }>): Promise<Digest> {
+  if (spec.name === undefined) throw new SignetError('USAGE', 'Name the engine image: docker-daemon:NAME[:TAG].');
+  const id = (await (await engineClient()).inspect(spec.name)).Id;
+  const digest = /^[a-f0-9]{64}$/.test(id) ? `sha256:${id}` : id; // Podman's libpod API leaves the prefix off
+  if (!isDigest(digest)) throw new SignetError('REGISTRY_ERROR', `The engine gave ${JSON.stringify(id.slice(0, 80))} as the ID of ${spec.name}, which is not a sha256 digest.`);
+  return digest;
+}
+
 /** The registry reference (pinned by digest) of an engine image, or a plain error saying to push it first. */
 async function engineRegistryRef(registry: RegistryClient, spec: Extract<SourceSpec, { kind: 'engine' }>): Promise<Reference> {
   if (spec.name === undefined) throw new SignetError('USAGE', 'Name the engine image: docker-daemon:NAME[:TAG].');
@@ -93,7 +106,8 @@ export async function planLocalSigning(spec: SourceSpec, opts: LocalOptions, cho
  * points to when that is among them, else the first the registry has. With one candidate, that
  * one (asking would only turn "not found" into "push first"). Undefined when none is there.
  */
-async function existingDigest(registry: RegistryClient, candidates: Reference[]): Promise<Reference | undefined> {
+async function existingDigest(registry: RegistryClient, all: Reference[]): Promise<Reference | undefined> {
+  const candidates = await withoutLocalOnly(registry, all);
   if (candidates.length <= 1) return candidates[0];
   const first = candidates[0]!;
   try {
@@ -108,6 +122,29 @@ async function existingDigest(registry: RegistryClient, candidates: Reference[])
   }
   return undefined;
 }
+
+/**
+ * Podman names images it built or loaded `localhost/NAME` and lists a digest for each such name
+ * that no registry holds. Such a candidate counts only if a registry at `localhost` confirms it;
+ * otherwise signing it would try to reach a registry that is not there, instead of saying to
+ * push the image first.
+ */
+async function withoutLocalOnly(registry: RegistryClient, candidates: Reference[]): Promise<Reference[]> {
+  const kept: Reference[] = [];
+  for (const c of candidates) {
+    if (c.registry !== 'localhost') { kept.push(c); continue; }
+    if (nothingAtLocalhost.has(registry)) continue;
+    try {
+      if (await registry.headManifest(c) !== null) kept.push(c);
+    } catch (e) {
+      // Unreachable (after the client's retries): not asked again in this operation, since an
+      // engine with many local images would otherwise wait out the retries for each.
+      if (isSignetError(e) && e.code === 'NETWORK') nothingAtLocalhost.add(registry);
+    }
+  }
+  return kept;
+}
+const nothingAtLocalhost = new WeakSet<RegistryClient>();
 
 /** Where a transport's image is in a registry, when it is: engine images with a RepoDigest. */
 export async function registryRefFor(registry: RegistryClient, spec: SourceSpec): Promise<Reference> {
@@ -239,7 +276,7 @@ export async function listImages(client: RegistryClient, input: string, policy: 
       for (const [i, img] of images.entries()) {
         const input = `docker-daemon:${img.name}`;
         const candidates = registryDigestCandidates({ Id: img.id ?? '', RepoTags: img.name.startsWith('sha256:') ? [] : [img.name], RepoDigests: img.repoDigests ?? [] }, img.name.startsWith('sha256:') ? undefined : img.name);
-        const ref = await existingDigest(client, candidates) ?? candidates[0];
+        const ref = await existingDigest(client, candidates) ?? (await withoutLocalOnly(client, candidates))[0];
         if (ref === undefined) {
           out.push({ image: input, verdict: 'unsigned', message: `unsigned: a local image with no registry digest (push it first: signet push ${input} HOST/REPO:TAG --sign KEY)`, signers: [], signatures: [] });
         } else {

@@ -40,6 +40,11 @@ export interface PushOptions {
    * image no longer has it (the archive was replaced since), nothing is pushed or signed.
    */
   expectedDigest?: Digest;
+  /**
+   * The image ID (config digest) the person reviewed, for a source whose manifest digest is not
+   * known before the push (an engine image): when the image now has another, nothing is pushed.
+   */
+  expectedImageId?: Digest;
 }
 
 export interface PushResult {
@@ -102,6 +107,10 @@ export async function pushImage(client: RegistryClient, source: ImageSource, nam
   const plan = await planCopy(source, name);
   if (opts.expectedDigest !== undefined && plan.top.digest !== opts.expectedDigest) {
     throw new SignetError('IMAGE_CHANGED', `${source.description} now holds an image whose manifest is ${plan.top.digest}, not ${opts.expectedDigest}, the digest that was reviewed (it was changed since). Nothing was pushed or signed; review it again.`);
+  }
+  const imageId = plan.parsed.kind === 'manifest' ? plan.parsed.config.digest : undefined;
+  if (opts.expectedImageId !== undefined && imageId !== opts.expectedImageId) {
+    throw new SignetError('IMAGE_CHANGED', `${source.description} is now ${imageId !== undefined ? `the image ${imageId}` : 'an index'}, not the image ${opts.expectedImageId} that was reviewed (it was rebuilt or retagged since). Nothing was pushed or signed; review it again.`);
   }
   for (const b of plan.blobs) await source.checkBlob(b.digest, b.size);
   // A platform choice that does not fit this image is refused now, not after the upload.

@@ -97,10 +97,12 @@ export const HANDLERS: HandlerTable = {
         return { ...plan, storedAt: storedAt(a.image, plan.digest), needsPush: false, keys: keyList };
       } catch (e) {
         if (!(isSignetError(e) && e.code === 'MANIFEST_UNKNOWN')) throw e;
-        // An archive's push creates a digest known now, so it is reviewed and then held to
-        // (sign.run expectedDigest). An engine image's would need an export just to show it.
-        const pushed = kind === 'docker-archive' ? await withEngine(ctx, (e) => e.planPush(a.image)) : { digest: '', mediaType: '' };
-        return { image: a.image, identity: '', ...pushed, targets: [], platforms: [], storedAt: 'in the registry the image is pushed to', needsPush: true, keys: keyList };
+        // What the push will send is reviewed and then held to: an archive's manifest digest
+        // (sign.run expectedDigest), or an engine image's ID (expectedImageId), since its
+        // manifest would take an export to compute.
+        const pushed = await withEngine(ctx, (e) => e.planPush(a.image));
+        const identified = 'imageId' in pushed ? { digest: '', mediaType: '', imageId: pushed.imageId } : pushed;
+        return { image: a.image, identity: '', ...identified, targets: [], platforms: [], storedAt: 'in the registry the image is pushed to', needsPush: true, keys: keyList };
       }
     }
     const plan = await withEngine(ctx, (e) => e.planSigning(a.image));
@@ -120,6 +122,7 @@ export const HANDLERS: HandlerTable = {
           const pushed = await e.push(a.image, a.pushTo, {
             signer, sign: { ...choice, annotations: a.annotations, keyName: meta.name },
             ...(a.expectedDigest ? { expectedDigest: a.expectedDigest as Digest } : {}),
+            ...(a.expectedImageId ? { expectedImageId: a.expectedImageId as Digest } : {}),
             onMessage: progress,
             onProgress: (p) => { if (a.opId) ctx.progress({ opId: a.opId, message: `Pushing: ${p.phase}`, done: p.bytesDone, total: p.bytesTotal }); },
           });

@@ -50,7 +50,7 @@ export function SignScreen({ initialImage, onDone }: { initialImage: string; onD
       const choice = platforms.length > 0 ? { recursive: true, platforms } : { recursive: plan!.platforms.length === 0 };
       // What was reviewed is the digest, not the tag: if the tag moved (or the archive was
       // replaced) since, nothing is pushed or signed.
-      const reviewed = plan!.digest !== '' ? { expectedDigest: plan!.digest } : {};
+      const reviewed = plan!.digest !== '' ? { expectedDigest: plan!.digest } : plan!.imageId ? { expectedImageId: plan!.imageId } : {};
       const target = plan!.needsPush ? { pushTo: pushTo.trim(), ...reviewed } : reviewed;
       const r = await call('sign.run', { image: plan!.image, key, annotations: annots, ...choice, opId, ...target });
       setResult(r);
@@ -88,7 +88,8 @@ export function SignScreen({ initialImage, onDone }: { initialImage: string; onD
               <dt>Digest</dt>{plan.digest
                 ? <><dd><span className="mono" data-testid="plan-digest">{plan.digest}</span><div className="small">what the push will create, and what is signed</div></dd>
                   <dt>Media type</dt><dd className="mono">{plan.mediaType}</dd></>
-                : <dd>known once the image is pushed</dd>}</> : <>
+                : <dd>known once the image is pushed</dd>}
+              {plan.imageId && <><dt>Image ID</dt><dd><span className="mono" data-testid="plan-image-id">{plan.imageId}</span><div className="small">the engine's image that will be pushed and signed</div></dd></>}</> : <>
               <dt>Identity signed</dt><dd className="mono">{plan.identity}</dd>
               <dt>Digest</dt><dd className="mono" data-testid="plan-digest">{plan.digest}</dd>
               <dt>Media type</dt><dd className="mono">{plan.mediaType}</dd></>}

@@ -15,6 +15,9 @@ import { registerChild, stopChild } from '../helpers/cleanup.js';
 import { jsonLines, runSignet } from '../helpers/cli.js';
 import { nameImage, writeImage } from '../helpers/layout.js';
 import { Engine } from '../../electron/engine/engine.js';
+import { dispatch, type HostContext } from '../../electron/host/api-handlers.js';
+import { MemoryBackend } from '../helpers/memory-keychain.js';
+import { getManifest } from '../helpers/push.js';
 
 const execFileP = promisify(execFile);
 
@@ -131,5 +134,48 @@ describe('docker-daemon: a real Podman engine over its Docker-compatible API', {
     const missing = await runSignet(['push', 'docker-daemon:localhost/nope:v9', `${reg.host}/demo/nope:v9`], { env });
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /has no image "localhost\/nope:v9"/);
+  });
+
+  test('push-and-sign from the desktop holds to the image ID reviewed: retagged since, nothing is pushed; as reviewed, signed', async () => {
+    // A second image, tagged with the name the first one had at review time.
+    const lay = join(dir, 'lay2');
+    nameImage(lay, 'v2', writeImage(lay, { layers: 1, layerBytes: 5000 }));
+    await skopeoCopy(`oci:${lay}:v2`, `docker-archive:${join(dir, 'other.tar')}:localhost/demo/other:v1`);
+    await execFileP('podman', ['load', '-i', join(dir, 'other.tar')], { env: podmanEnv });
+    await execFileP('podman', ['tag', 'localhost/demo/tiny:v1', 'localhost/demo/moving:v1'], { env: podmanEnv });
+    const idOf = async (name: string) => `sha256:${(await execFileP('podman', ['image', 'inspect', '--format', '{{.Id}}', name], { env: podmanEnv })).stdout.trim()}`;
+
+    const saved = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = `unix://${sock}`;
+    const ctx: HostContext = { dataDir: join(dir, 'desktop'), progress: () => undefined, keyBackend: new MemoryBackend(), registryBackend: new MemoryBackend() };
+    const call = async (name: string, args: unknown): Promise<any> => dispatch(name, args, ctx);
+    try {
+      assert.equal((await call('keys.generate', { name: 'Release', algorithm: 'ed25519' })).ok, true);
+      const image = 'docker-daemon:localhost/demo/moving:v1';
+      const plan = await call('sign.plan', { image });
+      assert.equal(plan.ok, true, JSON.stringify(plan));
+      assert.equal(plan.result.needsPush, true);
+      assert.equal(plan.result.digest, '', 'an engine image\'s manifest digest is not known before its export');
+      assert.equal(plan.result.imageId, await idOf('localhost/demo/tiny:v1'), 'the review names the image by the ID podman gives it');
+
+      await execFileP('podman', ['tag', 'localhost/demo/other:v1', 'localhost/demo/moving:v1'], { env: podmanEnv });
+      const dest = `${reg.host}/demo/moving:v1`;
+      const refused = await call('sign.run', { image, key: 'Release', annotations: {}, recursive: true, pushTo: dest, expectedImageId: plan.result.imageId });
+      assert.equal(refused.ok, false, JSON.stringify(refused));
+      assert.equal(refused.error.code, 'IMAGE_CHANGED');
+      assert.match(refused.error.message, new RegExp(`not the image ${plan.result.imageId} that was reviewed.*Nothing was pushed or signed`));
+      assert.equal((await getManifest(reg, 'demo/moving', 'v1')).status, 404, 'nothing was pushed');
+
+      const again = await call('sign.plan', { image });
+      assert.equal(again.ok, true, JSON.stringify(again));
+      assert.equal(again.result.imageId, await idOf('localhost/demo/other:v1'));
+      const signed = await call('sign.run', { image, key: 'Release', annotations: {}, recursive: true, pushTo: dest, expectedImageId: again.result.imageId });
+      assert.equal(signed.ok, true, JSON.stringify(signed));
+      assert.equal(signed.result.signatures[0].readBack.verdict, 'verified');
+      const served = await getManifest(reg, 'demo/moving', 'v1');
+      assert.equal(JSON.parse(served.body.toString()).config.digest, again.result.imageId, 'the pushed image carries the reviewed ID as its config');
+    } finally {
+      if (saved === undefined) delete process.env.DOCKER_HOST; else process.env.DOCKER_HOST = saved;
+    }
   });
 });
