@@ -7,17 +7,17 @@ import assert from 'node:assert/strict';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { AuditLog } from '../../electron/engine/audit/audit-log.js';
 import { makeTempDir } from '../helpers/tmp.js';
-import { chromiumMissing, launchChromium, openPage } from './chromium.js';
-import { startWebHostProcess, type WebHostProcess } from './web-host-process.js';
+import { chromiumMissing } from './chromium.js';
+import { openDesktop, type Desktop, type WebHostProcess } from './web-host-process.js';
 import { ActivityPage, AppPage } from './pages.js';
 
 describe('Activity screen over a damaged audit log', { skip: chromiumMissing() ?? false }, () => {
   let home: string;
   let host: WebHostProcess;
-  let browser: Browser;
+  let desktop: Desktop;
   let page: Page;
 
   before(async () => {
@@ -28,13 +28,11 @@ describe('Activity screen over a damaged audit log', { skip: chromiumMissing() ?
     await log.append(entry('registry.example/team/app:1'));
     await log.append(entry('registry.example/team/app:2'));
     writeFileSync(log.path, '{"time":"2026-03-01T10:05:00Z","user":"ci","outc', { flag: 'a' }); // torn by a crash
-    host = await startWebHostProcess({ SIGNET_HOME: home, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' });
-    browser = await launchChromium();
-    page = await openPage(browser);
+    desktop = await openDesktop({ SIGNET_HOME: home, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' });
+    ({ host, page } = desktop);
   });
   after(async () => {
-    await browser?.close();
-    await host?.stop();
+    await desktop?.close();
   });
 
   test('the move aside is reported by name, recorded in the history, and the intact signings stay listed', async () => {

@@ -8,15 +8,15 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { getManifest, pushFixtureImage, pushManifest, OCI_MANIFEST } from '../helpers/push.js';
 import { keychainToolsMissing, startKeyringSession, type KeyringSession } from '../helpers/keychain.js';
 import { runSignet } from '../helpers/cli.js';
 import { makeTempDir } from '../helpers/tmp.js';
 import { repoRoot } from '../helpers/paths.js';
-import { chromiumMissing, launchChromium, openPage } from './chromium.js';
-import { startWebHostProcess, type WebHostProcess } from './web-host-process.js';
+import { chromiumMissing } from './chromium.js';
+import { openDesktop, type Desktop, type WebHostProcess } from './web-host-process.js';
 import { AppPage, ImagesPage, KeysPage, RegistriesPage, SignPage } from './pages.js';
 
 const missing = chromiumMissing() ?? keychainToolsMissing();
@@ -26,7 +26,7 @@ describe('desktop UI in Chromium against the web host: the floor scenario', { sk
   let reg: TestRegistry;
   let kc: KeyringSession;
   let host: WebHostProcess;
-  let browser: Browser;
+  let desktop: Desktop;
   let page: Page;
   let dir: string;
   const shot = async (name: string) => { if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`) }); };
@@ -40,13 +40,11 @@ describe('desktop UI in Chromium against the web host: the floor scenario', { sk
     assert.equal(g.code, 0, g.stderr);
     const s = await runSignet(['sign', `${reg.host}/team/alice:v1`, '--key', join(dir, 'alice.key')], { env });
     assert.equal(s.code, 0, s.stderr);
-    host = await startWebHostProcess({ ...kc.env, SIGNET_HOME: join(dir, 'home') });
-    browser = await launchChromium();
-    page = await openPage(browser, { acceptDownloads: true });
+    desktop = await openDesktop({ ...kc.env, SIGNET_HOME: join(dir, 'home') }, { acceptDownloads: true });
+    ({ host, page } = desktop);
   });
   after(async () => {
-    await browser?.close();
-    await host?.stop();
+    await desktop?.close();
     await kc?.stop();
     await reg?.stop();
   });

@@ -10,15 +10,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { getManifest, pushFixtureImage, pushImageWithConfig, pushIndex, pushManifest, OCI_MANIFEST } from '../helpers/push.js';
 import { runSignet } from '../helpers/cli.js';
 import { makeTempDir } from '../helpers/tmp.js';
 import { repoRoot } from '../helpers/paths.js';
-import { chromiumMissing, launchChromium, openPage } from './chromium.js';
-import { startWebHostProcess, type WebHostProcess } from './web-host-process.js';
+import { chromiumMissing } from './chromium.js';
+import { openDesktop, type Desktop, type WebHostProcess } from './web-host-process.js';
 import { ImagesPage } from './pages.js';
 
 const REPO = 'team/app';
@@ -30,7 +30,7 @@ describe('the Images table in Chromium: progressive rows, platforms and created,
   let reg: TestRegistry;
   let proxy: FaultProxy;
   let host: WebHostProcess;
-  let browser: Browser;
+  let desktop: Desktop;
   let page: Page;
   let release: () => void = () => undefined;
 
@@ -68,14 +68,12 @@ describe('the Images table in Chromium: progressive rows, platforms and created,
     ann['dev.cosignproject.cosign/signature'] = bytes.toString('base64');
     await pushManifest(reg, REPO, sigTag, JSON.stringify(doc), sig.mediaType ?? OCI_MANIFEST);
 
-    host = await startWebHostProcess({ SIGNET_HOME: home, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' });
-    browser = await launchChromium();
-    page = await openPage(browser, { viewport: { width: 1400, height: 800 } });
+    desktop = await openDesktop({ SIGNET_HOME: home, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent' }, { viewport: { width: 1400, height: 800 } });
+    ({ host, page } = desktop);
   });
   after(async () => {
     release();
-    await browser?.close();
-    await host?.stop();
+    await desktop?.close();
     await proxy?.stop();
     await reg?.stop();
   });

@@ -5,12 +5,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { pushRandomImage } from '../helpers/push.js';
 import { makeTempDir } from '../helpers/tmp.js';
-import { chromiumMissing, launchChromium, openPage } from './chromium.js';
-import { startWebHostProcess, type WebHostProcess } from './web-host-process.js';
+import { chromiumMissing } from './chromium.js';
+import { openDesktop, type Desktop, type WebHostProcess } from './web-host-process.js';
 import { ImagesPage } from './pages.js';
 
 const NAMESPACE = 'Registry namespace (every repository under a prefix)';
@@ -18,7 +18,7 @@ const NAMESPACE = 'Registry namespace (every repository under a prefix)';
 describe('a namespace source in the Images screen', { skip: chromiumMissing() ?? false }, () => {
   let reg: TestRegistry;
   let host: WebHostProcess;
-  let browser: Browser;
+  let desktop: Desktop;
   let page: Page;
 
   before(async () => {
@@ -26,13 +26,11 @@ describe('a namespace source in the Images screen', { skip: chromiumMissing() ??
     [reg, dir] = await Promise.all([startRegistry(), makeTempDir()]);
     for (const repo of ['team/a', 'team/b', 'teamx/c']) await pushRandomImage(reg, repo, 'v1');
     // No keys and no stored registries: nothing here needs the OS keychain.
-    host = await startWebHostProcess({ SIGNET_HOME: join(dir, 'home') });
-    browser = await launchChromium();
-    page = await openPage(browser);
+    desktop = await openDesktop({ SIGNET_HOME: join(dir, 'home') });
+    ({ host, page } = desktop);
   });
   after(async () => {
-    await browser?.close();
-    await host?.stop();
+    await desktop?.close();
     await reg?.stop();
   });
 

@@ -7,14 +7,14 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { getManifest } from '../helpers/push.js';
 import { writeArchive } from '../helpers/archive.js';
 import { keychainToolsMissing, startKeyringSession, type KeyringSession } from '../helpers/keychain.js';
 import { makeTempDir } from '../helpers/tmp.js';
-import { chromiumMissing, launchChromium, openPage } from './chromium.js';
-import { startWebHostProcess, type WebHostProcess } from './web-host-process.js';
+import { chromiumMissing } from './chromium.js';
+import { openDesktop, type Desktop, type WebHostProcess } from './web-host-process.js';
 import { AppPage, ImagesPage, KeysPage, SignPage } from './pages.js';
 import { repoRoot } from '../helpers/paths.js';
 
@@ -28,7 +28,7 @@ describe('desktop UI in Chromium: pushing and signing a docker archive', { skip:
   let reg: TestRegistry;
   let kc: KeyringSession;
   let host: WebHostProcess;
-  let browser: Browser;
+  let desktop: Desktop;
   let page: Page;
   let archive: string;
 
@@ -37,13 +37,11 @@ describe('desktop UI in Chromium: pushing and signing a docker archive', { skip:
     [reg, kc, dir] = await Promise.all([startRegistry(), startKeyringSession(), makeTempDir()]);
     archive = join(dir, 'app.tar');
     await writeArchive(archive, [{ tags: ['example.com/team/app:1.0'], config: { architecture: 'arm64', variant: 'v8', created: CREATED } }]);
-    host = await startWebHostProcess({ ...kc.env, SIGNET_HOME: join(dir, 'home') });
-    browser = await launchChromium();
-    page = await openPage(browser);
+    desktop = await openDesktop({ ...kc.env, SIGNET_HOME: join(dir, 'home') });
+    ({ host, page } = desktop);
   });
   after(async () => {
-    await browser?.close();
-    await host?.stop();
+    await desktop?.close();
     await kc?.stop();
     await reg?.stop();
   });

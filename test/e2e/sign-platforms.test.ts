@@ -6,13 +6,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { pushIndexImage } from '../helpers/push.js';
 import { keychainToolsMissing, startKeyringSession, type KeyringSession } from '../helpers/keychain.js';
 import { makeTempDir } from '../helpers/tmp.js';
-import { chromiumMissing, launchChromium, openPage } from './chromium.js';
-import { startWebHostProcess, type WebHostProcess } from './web-host-process.js';
+import { chromiumMissing } from './chromium.js';
+import { openDesktop, type Desktop, type WebHostProcess } from './web-host-process.js';
 import { AppPage, ImagesPage, KeysPage, SignPage } from './pages.js';
 import { repoRoot } from '../helpers/paths.js';
 
@@ -25,7 +25,7 @@ describe('desktop UI in Chromium: signing some platforms of an index', { skip: m
   let reg: TestRegistry;
   let kc: KeyringSession;
   let host: WebHostProcess;
-  let browser: Browser;
+  let desktop: Desktop;
   let page: Page;
   let pushed: Awaited<ReturnType<typeof pushIndexImage>>;
 
@@ -33,13 +33,11 @@ describe('desktop UI in Chromium: signing some platforms of an index', { skip: m
     let dir: string;
     [reg, kc, dir] = await Promise.all([startRegistry(), startKeyringSession(), makeTempDir()]);
     pushed = await pushIndexImage(reg, 'team/multi', 'v1', ['linux/amd64', 'linux/arm64/v8']);
-    host = await startWebHostProcess({ ...kc.env, SIGNET_HOME: join(dir, 'home') });
-    browser = await launchChromium();
-    page = await openPage(browser);
+    desktop = await openDesktop({ ...kc.env, SIGNET_HOME: join(dir, 'home') });
+    ({ host, page } = desktop);
   });
   after(async () => {
-    await browser?.close();
-    await host?.stop();
+    await desktop?.close();
     await kc?.stop();
     await reg?.stop();
   });

@@ -1,7 +1,9 @@
 // Starts the web host as `npm run start:web` does (node dist/electron/host/start-web.js --no-open),
 // in its own process with the environment given (the keyring session's D-Bus, SIGNET_HOME), and
-// reads the URL it prints.
+// reads the URL it prints; openDesktop adds a Chromium page on it.
 import { spawn } from 'node:child_process';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { launchChromium, openPage } from './chromium.js';
 import { join } from 'node:path';
 import { registerChild, stopChild } from '../helpers/cleanup.js';
 import { repoRoot } from '../helpers/paths.js';
@@ -26,4 +28,25 @@ export async function startWebHostProcess(env: NodeJS.ProcessEnv): Promise<WebHo
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`the web host exited (${code})\n${out}\n${err}`)); });
   });
   return { url, origin: new URL(url).origin, stop: () => stopChild(child, 3000) };
+}
+
+/**
+ * What each desktop e2e test stands on: the web host in its own process (with `env`) and a page of
+ * a fresh Chromium on it. close() stops both; it is safe after a failed start.
+ */
+export interface Desktop { host: WebHostProcess; page: Page; close(): Promise<void> }
+
+export async function openDesktop(env: NodeJS.ProcessEnv, pageOptions: BrowserContextOptions = {}): Promise<Desktop> {
+  const host = await startWebHostProcess(env);
+  let browser: Browser | undefined;
+  try {
+    browser = await launchChromium();
+    const page = await openPage(browser, pageOptions);
+    const opened = browser;
+    return { host, page, close: async () => { await opened.close(); await host.stop(); } };
+  } catch (e) {
+    await browser?.close();
+    await host.stop();
+    throw e;
+  }
 }
