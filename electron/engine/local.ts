@@ -15,7 +15,7 @@ import { inspectResult, type InspectResult } from './inspect.js';
 import { namesWholeRepository, parseSource, type SourceSpec } from './sources/transport.js';
 import { OciLayoutSource } from './sources/oci-layout.js';
 import { DockerArchiveSource } from './sources/docker-archive.js';
-import { EngineClient, EngineSource, findEngineSocket, registryDigestCandidates } from './sources/docker-engine.js';
+import { EngineClient, EngineSource, findEngineSocket, registryDigestCandidates, type EngineImage } from './sources/docker-engine.js';
 import { RegistrySource, imageTags } from './sources/registry-source.js';
 import { namespaceImages, notOneImage } from './sources/registry-namespace.js';
 import type { ImageSource } from './sources/image-source.js';
@@ -63,19 +63,23 @@ async function engineClient(): Promise<EngineClient> {
  * carry as its config, so it identifies the image before its manifest digest is known.
  */
 export async function engineImageId(spec: Extract<SourceSpec, { kind: 'engine' }>): Promise<Digest> {
-  if (spec.name === undefined) throw new SignetError('USAGE', 'Name the engine image: docker-daemon:NAME[:TAG].');
-  const id = (await (await engineClient()).inspect(spec.name)).Id;
+  const { name, img } = await inspectNamed(spec);
+  const id = img.Id;
   const digest = /^[a-f0-9]{64}$/.test(id) ? `sha256:${id}` : id; // Podman's libpod API leaves the prefix off
-  if (!isDigest(digest)) throw new SignetError('REGISTRY_ERROR', `The engine gave ${JSON.stringify(id.slice(0, 80))} as the ID of ${spec.name}, which is not a sha256 digest.`);
+  if (!isDigest(digest)) throw new SignetError('REGISTRY_ERROR', `The engine gave ${JSON.stringify(id.slice(0, 80))} as the ID of ${name}, which is not a sha256 digest.`);
   return digest;
+}
+
+/** The engine's record of the image a `docker-daemon:NAME` names (a USAGE error without a name). */
+async function inspectNamed(spec: Extract<SourceSpec, { kind: 'engine' }>): Promise<{ name: string; img: EngineImage }> {
+  if (spec.name === undefined) throw new SignetError('USAGE', 'Name the engine image: docker-daemon:NAME[:TAG].');
+  return { name: spec.name, img: await (await engineClient()).inspect(spec.name) };
 }
 
 /** The registry reference (pinned by digest) of an engine image, or a plain error saying to push it first. */
 async function engineRegistryRef(registry: RegistryClient, spec: Extract<SourceSpec, { kind: 'engine' }>): Promise<Reference> {
-  if (spec.name === undefined) throw new SignetError('USAGE', 'Name the engine image: docker-daemon:NAME[:TAG].');
-  const client = await engineClient();
-  const img = await client.inspect(spec.name);
-  const ref = await existingDigest(registry, registryDigestCandidates(img, spec.name));
+  const { name, img } = await inspectNamed(spec);
+  const ref = await existingDigest(registry, await withoutLocalOnly(registry, registryDigestCandidates(img, name)));
   if (ref === undefined) throw PUSH_FIRST(spec.input, `the engine image was built or loaded locally and never pulled from or pushed to a registry${img.RepoDigests.length > 0 ? ` under this name (it is known as ${img.RepoDigests.join(', ')})` : ''}`);
   return ref;
 }
@@ -106,8 +110,7 @@ export async function planLocalSigning(spec: SourceSpec, opts: LocalOptions, cho
  * points to when that is among them, else the first the registry has. With one candidate, that
  * one (asking would only turn "not found" into "push first"). Undefined when none is there.
  */
-async function existingDigest(registry: RegistryClient, all: Reference[]): Promise<Reference | undefined> {
-  const candidates = await withoutLocalOnly(registry, all);
+async function existingDigest(registry: RegistryClient, candidates: Reference[]): Promise<Reference | undefined> {
   if (candidates.length <= 1) return candidates[0];
   const first = candidates[0]!;
   try {
@@ -125,7 +128,8 @@ async function existingDigest(registry: RegistryClient, all: Reference[]): Promi
 
 /**
  * Podman names images it built or loaded `localhost/NAME` and lists a digest for each such name
- * that no registry holds. Such a candidate counts only if a registry at `localhost` confirms it;
+ * that no registry holds. Such a candidate counts only if a registry at `localhost` confirms it
+ * (asked before existingDigest chooses among what is left);
  * otherwise signing it would try to reach a registry that is not there, instead of saying to
  * push the image first.
  */
@@ -276,7 +280,8 @@ export async function listImages(client: RegistryClient, input: string, policy: 
       for (const [i, img] of images.entries()) {
         const input = `docker-daemon:${img.name}`;
         const candidates = registryDigestCandidates({ Id: img.id ?? '', RepoTags: img.name.startsWith('sha256:') ? [] : [img.name], RepoDigests: img.repoDigests ?? [] }, img.name.startsWith('sha256:') ? undefined : img.name);
-        const ref = await existingDigest(client, candidates) ?? (await withoutLocalOnly(client, candidates))[0];
+        const kept = await withoutLocalOnly(client, candidates);
+        const ref = await existingDigest(client, kept) ?? kept[0];
         if (ref === undefined) {
           out.push({ image: input, verdict: 'unsigned', message: `unsigned: a local image with no registry digest (push it first: signet push ${input} HOST/REPO:TAG --sign KEY)`, signers: [], signatures: [] });
         } else {

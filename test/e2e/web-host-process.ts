@@ -2,7 +2,7 @@
 // in its own process with the environment given (the keyring session's D-Bus, SIGNET_HOME), and
 // reads the URL it prints; openDesktop adds a Chromium page on it.
 import { spawn } from 'node:child_process';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { launchChromium, openPage } from './chromium.js';
 import { join } from 'node:path';
 import { registerChild, stopChild } from '../helpers/cleanup.js';
@@ -38,15 +38,12 @@ export interface Desktop { host: WebHostProcess; page: Page; close(): Promise<vo
 
 export async function openDesktop(env: NodeJS.ProcessEnv, pageOptions: BrowserContextOptions = {}): Promise<Desktop> {
   const host = await startWebHostProcess(env);
-  let browser: Browser | undefined;
+  const browser = await launchChromium().catch(async (e: unknown) => { await host.stop(); throw e; });
+  const close = async () => { await browser.close(); await host.stop(); };
   try {
-    browser = await launchChromium();
-    const page = await openPage(browser, pageOptions);
-    const opened = browser;
-    return { host, page, close: async () => { await opened.close(); await host.stop(); } };
+    return { host, page: await openPage(browser, pageOptions), close };
   } catch (e) {
-    await browser?.close();
-    await host.stop();
+    await close();
     throw e;
   }
 }
