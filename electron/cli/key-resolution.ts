@@ -1,13 +1,13 @@
 /**
- * What `--key KEY` means on sign and verify, and the stores behind the key commands.
- * KEY is a file when such a file exists; otherwise a keychain key's name or id (sign), or an own
- * key or trusted key's name (verify). Without --key, verify trusts own keys and the trust store.
+ * What `--key KEY` means on sign, verify and images, and the stores behind the key commands.
+ * KEY follows the one rule of engine/trust/key-reference.ts: a path (with a /) is a file, a
+ * bare value a key name (or a .pub/.key/.pem file when it names no key). Without --key, verify
+ * trusts own keys and the trust store.
  */
-import { existsSync } from 'node:fs';
-import { SignetError } from '../engine/errors.js';
 import { resolveDataDir } from '../engine/data-dir.js';
 import { KeyStore } from '../engine/keystore/keychain-key-store.js';
-import { findKey, readKeyMetadata } from '../engine/keystore/key-metadata.js';
+import { readKeyMetadata } from '../engine/keystore/key-metadata.js';
+import { resolveKeyReference } from '../engine/trust/key-reference.js';
 import { defaultTrustedKeys, TrustStore, trustedKeyFromEntry, trustedKeyFromMetadata } from '../engine/trust/trust-store.js';
 import { AuditLog, type AuditKey } from '../engine/audit/audit-log.js';
 import type { Signer } from '../engine/keys/signer.js';
@@ -31,39 +31,26 @@ export function auditLog(ctx: CliContext): AuditLog {
   return new AuditLog(dataDir(ctx));
 }
 
-/** `sign --key KEY`: a cosign key file, else a keychain key by name or id. */
-export async function resolveSigner(ctx: CliContext, key: string): Promise<{ signer: Signer; name: string; audit: AuditKey }> {
-  if (existsSync(key)) {
-    const { signer, name } = await signerFromKeyFile(key);
+/** `sign --key KEY` / `push --sign KEY`: a keychain key (name, id or fingerprint), or a cosign private key file given by its path. */
+export async function resolveSigner(ctx: CliContext, key: string, flag = '--key'): Promise<{ signer: Signer; name: string; audit: AuditKey }> {
+  const ref = resolveKeyReference(key, { flag, own: await readKeyMetadata(dataDir(ctx)), files: { what: 'cosign private key file' } });
+  if (ref.kind === 'file') {
+    const { signer, name } = await signerFromKeyFile(ref.path);
     return { signer, name, audit: { name, fingerprint: signer.publicKey.fingerprint, source: 'file' } };
   }
-  const metas = await readKeyMetadata(dataDir(ctx));
-  if (!findKey(metas, key)) {
-    throw new SignetError('USAGE', `--key ${key}: there is no such key file, and no keychain key with that name or id${metas.length ? ` (keychain keys: ${metas.map((k) => k.name).join(', ')})` : ''}.`);
-  }
-  const { signer, meta } = await keyStore(ctx).signer(key);
+  const { signer, meta } = await keyStore(ctx).signer(ref.key.id);
   return { signer, name: meta.name, audit: { id: meta.id, name: meta.name, fingerprint: meta.fingerprint, source: 'keychain' } };
 }
 
-/** `verify [--key KEY]...`: the named keys, or by default own keys plus the trust store. */
+/** `verify|images [--key KEY]...`: the keys named (own, trusted, or public key files by path), or by default own keys plus the trust store. */
 export async function resolveVerifyKeys(ctx: CliContext, keys: readonly string[]): Promise<TrustedKey[]> {
   const dir = dataDir(ctx);
   if (keys.length === 0) return defaultTrustedKeys(dir);
+  const scope = { flag: '--key', own: await readKeyMetadata(dir), trusted: await new TrustStore(dir).list(), files: { what: 'public key file' } };
   const out: TrustedKey[] = [];
   for (const k of keys) {
-    if (existsSync(k)) {
-      out.push(await trustedKeyFromFile(k));
-      continue;
-    }
-    const own = findKey(await readKeyMetadata(dir), k);
-    if (own) {
-      out.push(trustedKeyFromMetadata(own));
-      continue;
-    }
-    const store = new TrustStore(dir);
-    const trusted = store.find(await store.list(), k);
-    if (!trusted) throw new SignetError('USAGE', `--key ${k}: there is no such public key file, own key or trusted key.`);
-    out.push(trustedKeyFromEntry(trusted));
+    const ref = resolveKeyReference(k, scope);
+    out.push(ref.kind === 'file' ? await trustedKeyFromFile(ref.path) : ref.kind === 'own' ? trustedKeyFromMetadata(ref.key) : trustedKeyFromEntry(ref.key));
   }
   return out;
 }

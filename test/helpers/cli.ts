@@ -10,11 +10,13 @@ export interface CliResult { code: number; stdout: string; stderr: string }
 
 export const CLI = join(repoRoot, 'dist', 'electron', 'cli', 'main.js');
 
-export function runSignet(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+/** `cwd`: the working directory of the CLI (default: this process's), for what it finds there. */
+export function runSignet(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       env: { ...process.env, DOCKER_CONFIG: emptyDockerConfig(), REGISTRY_AUTH_FILE: '/nonexistent/auth.json', ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
     });
     let stdout = '';
     let stderr = '';

@@ -253,6 +253,6 @@ describe('keychain unreachable', { skip: missing ?? false }, () => {
     plain(await runSignet(['keys', 'list'], { env: { SIGNET_HOME: home, DBUS_SESSION_BUS_ADDRESS: undefined, DISPLAY: undefined } }), /no D-Bus session/);
     const sign = await runSignet(['sign', `${reg.host}/team/bob:v1`, '--key', 'nokey'], { env: { SIGNET_HOME: home, DBUS_SESSION_BUS_ADDRESS: undefined } });
     assert.equal(sign.code, 64);
-    assert.match(sign.stderr, /no such key file, and no keychain key/);
+    assert.match(sign.stderr, /there is no keychain key by that name.*a cosign private key file is given by its path/);
   });
 });

@@ -4,7 +4,9 @@
 // the policy, matched the scope and found the signature through registries.d).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, stat } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
@@ -12,6 +14,8 @@ import { pushFixtureImage } from '../helpers/push.js';
 import { makeTempDir } from '../helpers/tmp.js';
 import { runSignet } from '../helpers/cli.js';
 import { runSkopeo } from '../helpers/skopeo.js';
+
+const execFileP = promisify(execFile);
 
 describe('policy export', () => {
   let reg: TestRegistry;
@@ -90,7 +94,23 @@ describe('policy export', () => {
     const c = await runSignet(['policy', 'export', '--format', 'cosign', '--images', pattern(), '--out', script], { env });
     assert.equal(c.code, 0, c.stderr);
     assert.equal((await stat(script)).mode & 0o111, 0o111, 'executable');
-    assert.match(await readFile(script, 'utf8'), /cosign verify --key "\$here\/alice\.pub" --insecure-ignore-tlog=true "\$image" && exit 0/);
+    assert.match(await readFile(script, 'utf8'), /cosign verify --key "\$here"\/'alice\.pub' --insecure-ignore-tlog=true "\$image" && exit 0/);
     assert.equal(await readFile(join(dir, 'cosign', 'bob.pub'), 'utf8'), pem.bob);
+  });
+
+  test('cosign: a public key file whose name holds a newline and a command gives a script that runs no command (issue 11, finding 8)', async () => {
+    const out = join(dir, 'hostile');
+    await mkdir(join(out, 'bin'), { recursive: true });
+    // The name as an attacker would ship it in a repository; its base name becomes the key's name.
+    const name = 'evil\ntouch INJECTED\n#.pub';
+    await copyFile(join(dir, 'alice.pub'), join(out, name));
+    const r = await runSignet(['policy', 'export', '--format', 'cosign', '--images', pattern(), '--key', join(out, name), '--out', join(out, 'verify.sh')], { env });
+    assert.equal(r.code, 0, r.stderr);
+    // A stand-in cosign that verifies nothing: the script then tries every key and says which it tried.
+    await writeFile(join(out, 'bin', 'cosign'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+    const run = await execFileP('sh', [join(out, 'verify.sh'), `${reg.host}/team/app:v1`], { cwd: out, env: { ...process.env, PATH: `${join(out, 'bin')}:${process.env.PATH}` } }).then(() => assert.fail('no key verifies'), (e: any) => e);
+    assert.equal(run.code, 1, run.stderr);
+    assert.deepEqual((await readdir(out)).filter((f) => !f.includes('\n')).sort(), ['bin', 'evil-touch-injected-pub.pub', 'verify.sh'], 'no INJECTED file (the name never ran); the key file is a slug');
+    assert.ok(run.stderr.includes(JSON.stringify(name)), 'the name is printed as quoted data');
   });
 });

@@ -42,7 +42,7 @@ export async function push(ctx: CliContext, source: string, dest: string, o: Pus
   if (o.sign === undefined && o.platform.length + o.platformDigest.length > 0) {
     throw new SignetError('USAGE', '--platform and --platform-digest choose what --sign signs; give --sign KEY as well.');
   }
-  const key = o.sign !== undefined ? await resolveSigner(ctx, o.sign) : undefined;
+  const key = o.sign !== undefined ? await resolveSigner(ctx, o.sign, '--sign') : undefined;
   const engine = await ctx.makeEngine();
   const progress = startProgress();
   try {

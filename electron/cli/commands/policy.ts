@@ -9,7 +9,7 @@ export function registerPolicy(program: Command, ctx: CliContext): Command {
     .description('write a policy for cosign, containers (podman/skopeo/CRI-O), Kyverno or sigstore policy-controller')
     .addOption(new Option('--format <format>', 'the target tool').choices([...POLICY_FORMATS]).makeOptionMandatory())
     .requiredOption('--images <pattern>', "the images it covers, e.g. 'registry.example.com/team/*'")
-    .option('--key <name>', 'a key to trust: own key, trusted key, or public key file (repeatable; default: every own key and unrevoked trusted key)', collect, [])
+    .option('--key <name>', 'a key to trust: an own or trusted key\'s name or fingerprint, or a public key file by its path (./FILE, or a bare NAME.pub) (repeatable; default: every own key and unrevoked trusted key)', collect, [])
     .option('--out <file>', 'write the policy here (companion files go beside it); default stdout')
     .action(async (o: PolicyExportOptions) => (await import('../actions/policy.js')).exportPolicy(ctx, o));
   return policy;

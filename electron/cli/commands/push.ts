@@ -8,7 +8,7 @@ export function registerPush(program: Command, ctx: CliContext): void {
     .description('copy an image (every platform) to a registry, optionally signing the pushed digest')
     .argument('<source>', 'oci:DIR[:NAME], docker-archive:FILE[:REF], docker-daemon:NAME or a registry reference')
     .argument('<dest>', 'host[:port]/repo[:tag]')
-    .option('--sign <key>', 'sign the pushed digest with this key: a keychain key\'s name or id, or a cosign private key file')
+    .option('--sign <key>', 'sign the pushed digest with this key: a keychain key\'s name, id or fingerprint, or a cosign private key file by its path (./FILE, or a bare NAME.key)')
     .option('-a, --annotation <key=value>', 'annotation written into the signed payload (repeatable)', collect, [])
     .option('--no-recursive', 'for a multi-platform index, sign the index only');
   addPlatformOptions(command)

@@ -7,7 +7,7 @@ export function registerSign(program: Command, ctx: CliContext): void {
   const command = program.command('sign')
     .description('sign an image in a registry with a keychain key or a cosign key file')
     .argument('<image>', 'host[:port]/repo[:tag|@digest], oci:DIR[:NAME], or docker-daemon:NAME (at its registry digest)')
-    .requiredOption('--key <key>', 'a keychain key\'s name or id, or a cosign private key file (password from COSIGN_PASSWORD or a prompt)')
+    .requiredOption('--key <key>', 'a keychain key\'s name, id or fingerprint, or a cosign private key file by its path (./FILE, or a bare NAME.key; password from COSIGN_PASSWORD or a prompt)')
     .option('-a, --annotation <key=value>', 'annotation written into the signed payload (repeatable)', collect, [])
     .option('--no-recursive', 'for a multi-platform index, sign the index only (default: the index and every platform)');
   addPlatformOptions(command)

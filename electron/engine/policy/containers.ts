@@ -5,7 +5,7 @@
  * repository namespace. Plus the registries.d snippet that makes containers/image look for
  * cosign-style signatures (`use-sigstore-attachments: true`).
  */
-import { stringify } from 'yaml';
+import { Document } from 'yaml';
 import { SignetError } from '../errors.js';
 import { GENERATED_BY, type PolicyExport, type PolicyInput } from './policy-types.js';
 
@@ -39,7 +39,10 @@ export function exportContainers(input: PolicyInput): PolicyExport {
     },
   };
   const registryHost = scope.split('/')[0]!;
-  const snippet = `# ${GENERATED_BY}: read cosign-style signatures (sha256-<digest>.sig) for ${scope}.\n# Put this file in /etc/containers/registries.d/ (or pass --registries.d DIR).\n${stringify({ docker: { [scope]: { 'use-sigstore-attachments': true } } })}`;
+  // Built as a YAML document, comment included: the yaml library writes every line of it as a comment.
+  const snippetDoc = new Document({ docker: { [scope]: { 'use-sigstore-attachments': true } } });
+  snippetDoc.commentBefore = ` ${GENERATED_BY}: read cosign-style signatures (sha256-<digest>.sig) for ${scope}.\n Put this file in /etc/containers/registries.d/ (or pass --registries.d DIR).`;
+  const snippet = snippetDoc.toString({ lineWidth: 0 });
   const notes = [
     `Images outside ${scope} are accepted as before (default insecureAcceptAnything); merge the "transports" entry into your /etc/containers/policy.json to keep your other rules.`,
     `Install ${REGISTRIES_D_FILE} in /etc/containers/registries.d/, or containers/image will not look for the signatures of ${registryHost}.`,

@@ -39,29 +39,45 @@ export interface PolicyInput {
   mainFile?: string;
 }
 
-/** An image pattern: a reference with * or ? wildcards, e.g. registry.example.com/team/*. */
+/**
+ * An image pattern: a reference with * or ? wildcards, e.g. registry.example.com/team/*. It goes
+ * into shell scripts, YAML and JSON, so it is held to the characters of references and globs
+ * (no space, quote, $, backtick, newline or other control character), starting with a letter,
+ * digit or wildcard (not "-", which tools may read as an option). The cosign script quotes it
+ * as well (shell-quote.ts), so the grammar is not the only guard.
+ */
 export function checkImagePattern(images: string): string {
-  // Letters, digits and the characters of references and globs only: it goes into shell scripts and YAML.
-  if (!/^[A-Za-z0-9._\-:/@*?]+$/.test(images)) {
-    throw new SignetError('USAGE', `--images "${images}" is not an image pattern (e.g. 'registry.example.com/team/*').`);
+  if (!/^[A-Za-z0-9*?][A-Za-z0-9._\-:/@*?]*$/.test(images) || images.length > MAX_IMAGE_PATTERN) {
+    throw new SignetError('USAGE', `--images ${JSON.stringify(images)} is not an image pattern: use a registry, namespace or repository with * or ? wildcards, in the characters of image references (e.g. 'registry.example.com/team/*').`);
   }
   return images;
 }
 
-/** A name usable in file names and Kubernetes object names: lower-case letters, digits and '-'. */
+/** Longer than any reference a registry accepts (host 255 + repository 255 + tag 128 + digest). */
+const MAX_IMAGE_PATTERN = 1024;
+
+/**
+ * A name usable in file names and Kubernetes object names: lower-case letters, digits and '-',
+ * never starting or ending with '-', never empty. So it cannot be '..', hold a '/', a newline or
+ * anything a shell or YAML reads specially.
+ */
 export function slug(name: string): string {
-  const s = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
+  const s = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+/, '').slice(0, 40).replace(/-+$/, '');
   return s === '' ? 'key' : s;
 }
 
-/** Slugs made unique within one export (two keys named "Alice" and "alice!"). */
-export function uniqueSlugs(keys: readonly PolicyKey[]): string[] {
-  const seen = new Map<string, number>();
+/**
+ * Slugs made unique within one export (two keys named "Alice" and "alice!", or a third named
+ * "alice-2"), none of them one of `reserved` (names other files of the export take).
+ */
+export function uniqueSlugs(keys: readonly PolicyKey[], reserved: readonly string[] = []): string[] {
+  const used = new Set(reserved);
   return keys.map((k) => {
     const base = slug(k.name);
-    const n = (seen.get(base) ?? 0) + 1;
-    seen.set(base, n);
-    return n === 1 ? base : `${base}-${n}`;
+    let s = base;
+    for (let n = 2; used.has(s); n++) s = `${base}-${n}`;
+    used.add(s);
+    return s;
   });
 }
 
