@@ -19,7 +19,7 @@ import { EngineClient, EngineSource, findEngineSocket, registryDigestCandidates,
 import { RegistrySource, imageTags } from './sources/registry-source.js';
 import { namespaceImages, notOneImage } from './sources/registry-namespace.js';
 import type { ImageSource } from './sources/image-source.js';
-import { ioError, readVerifiedFile } from './sources/files.js';
+import { ioError } from './sources/files.js';
 import { addFacts, engineFactsReader, factsReader, readConfigBlob, sourceFactsReader, summarizeManifest, MAX_CONFIG_BYTES, type ImageListing, type ManifestSummary } from './image-facts.js';
 
 /**
@@ -253,7 +253,7 @@ export async function listImages(client: RegistryClient, input: string, policy: 
         opts.onProgress?.({ done: i + 1, total: images.length });
       }
       if (!opts.facts) return rows;
-      const factsOf = sourceFactsReader(layout, (d) => readVerifiedFile(layout.blobPath(d.digest), d.digest, d.size, MAX_CONFIG_BYTES, 'the image config'));
+      const factsOf = sourceFactsReader(layout, (d) => layout.readBlob(d.digest, d.size, MAX_CONFIG_BYTES, 'the image config'));
       return addFacts(rows, (i) => factsOf(images[i]!.name), observed(opts));
     }
     case 'docker-archive': {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './paths.js';
 import { registerDir } from './cleanup.js';
+import { makeTempDir } from './tmp.js';
 
 export interface CliResult { code: number; stdout: string; stderr: string }
 
@@ -50,4 +51,14 @@ export function dockerConfigWith(entries: Array<{ host: string; username: string
 
 export function jsonLines(stdout: string): any[] {
   return stdout.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
+}
+
+/** A temp dir with its own SIGNET_HOME and a cosign key pair `<dir>/k.key`, `k.pub` made by the CLI (password in env). */
+export async function cliKeyWorkspace(alg: 'ecdsa-p256' | 'ed25519' = 'ecdsa-p256'): Promise<{ dir: string; env: NodeJS.ProcessEnv; key: string }> {
+  const dir = await makeTempDir();
+  const env = { COSIGN_PASSWORD: 'pw', SIGNET_HOME: join(dir, 'home') };
+  const key = join(dir, 'k');
+  const r = await runSignet(['keys', 'generate-file', key, '--alg', alg], { env });
+  if (r.code !== 0) throw new Error(`keys generate-file failed: ${r.stderr}`);
+  return { dir, env, key };
 }

@@ -1,20 +1,28 @@
 // Property tests for files Signet reads from outside: `docker save` tar archives, OCI layout
 // `index.json`, and docker/podman `config.json`/`auth.json`. Each case writes the (arbitrary or
 // mutated) file and reads it through the real source or credential code, which may only succeed
-// or throw a typed SignetError, within 5 s.
+// or throw a typed SignetError, within 5 s. And the verdict invariant over hostile index.json
+// name tables: a layout name verifies only when every entry of it is the signed image.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import fc from 'fast-check';
 import { DockerArchiveSource } from '../../electron/engine/sources/docker-archive.js';
 import { OciLayoutSource } from '../../electron/engine/sources/oci-layout.js';
 import { resolveCredential } from '../../electron/engine/registry/credentials.js';
+import { verifyLocal } from '../../electron/engine/local.js';
+import { buildPayload } from '../../electron/engine/cosign/payload.js';
+import { newSignatureLayer, signatureTag } from '../../electron/engine/cosign/signature-manifest.js';
+import { generatePrivateKey } from '../../electron/engine/keys/private-key.js';
+import { signerFromPrivateKey } from '../../electron/engine/keys/signer.js';
+import type { Digest } from '../../electron/engine/content/digest.js';
+import type { RegistryClient } from '../../electron/engine/registry/client.js';
 import { makeTempDir, removeTempDir } from '../helpers/tmp.js';
 import { randomLayer, writeArchive } from '../helpers/archive.js';
-import { nameImage, writeImage, writeIndexImage } from '../helpers/layout.js';
-import { edits, mutate, onlySignetErrorsAsync, params } from './fuzz.js';
+import { nameImage, writeImage, writeIndexImage, type Desc } from '../helpers/layout.js';
+import { RUNS, edits, mutate, onlySignetErrorsAsync, params } from './fuzz.js';
 
 let dir: string;
 let archives: Buffer[];
@@ -71,6 +79,48 @@ test('OCI layout index.json: arbitrary and mutated indexes list and resolve, or 
     });
   }), params());
   writeFileSync(join(layout, 'index.json'), indexes[0]!);
+});
+
+test('OCI layout names: for any index.json name table, a name verifies only if every entry of it is the signed image and every entry of its signature name the real signature', async () => {
+  // One signed image S (its signature manifest R), an unsigned image U, and another signature
+  // manifest F for S signed by an untrusted key; index.json entries give names to any of them.
+  const layout = join(dir, 'names');
+  const S = writeImage(layout);
+  const U = writeImage(layout);
+  const REPO = '127.0.0.1:5000/team/app';
+  const trusted = generatePrivateKey('ecdsa-p256');
+  const untrusted = generatePrivateKey('ecdsa-p256');
+  const signWith = async (key: typeof trusted, scratch: string): Promise<Desc> => {
+    const store = new OciLayoutSource(join(dir, scratch));
+    nameImage(store.dir, 'x', S);
+    const payload = buildPayload({ dockerReference: `${REPO}:v1`, manifestDigest: S.digest as Digest, creator: 'fuzz', timestamp: 1 });
+    await store.signatures().append(S.digest as Digest, payload, newSignatureLayer(payload, Buffer.from(await signerFromPrivateKey(key).sign(payload))));
+    const entry = (await store.readIndex()).manifests.find((m) => m.annotations?.['org.opencontainers.image.ref.name'] === signatureTag(S.digest as Digest))!;
+    // The signature manifest and its blobs into the layout under test.
+    cpSync(join(store.dir, 'blobs'), join(layout, 'blobs'), { recursive: true });
+    return entry as Desc;
+  };
+  const R = await signWith(trusted, 'scratch-trusted');
+  const F = await signWith(untrusted, 'scratch-untrusted');
+  const sigName = signatureTag(S.digest as Digest);
+  const targets: Record<string, Desc> = { S, U, R, F };
+  const entry = fc.record({ name: fc.constantFrom('v1', 'v2', sigName, signatureTag(U.digest as Digest), undefined), target: fc.constantFrom('S', 'U', 'R', 'F') });
+  const policy = { keys: [{ name: 'trusted', publicKey: trusted.publicKey }] };
+  const noRegistry = undefined as unknown as RegistryClient; // layouts are verified in place
+  await fc.assert(fc.asyncProperty(fc.array(entry, { maxLength: 6 }), async (entries) => {
+    const manifests = entries.map((e) => {
+      const d = targets[e.target]!;
+      return { mediaType: d.mediaType, digest: d.digest, size: d.size, ...(e.name !== undefined ? { annotations: { 'org.opencontainers.image.ref.name': e.name } } : {}) };
+    });
+    writeFileSync(join(layout, 'index.json'), JSON.stringify({ schemaVersion: 2, manifests }));
+    const r = await verifyLocal(noRegistry, { kind: 'oci-layout', input: `oci:${layout}:v1`, dir: layout, name: 'v1' }, policy, { identity: REPO });
+    const named = (n: string) => entries.filter((e) => e.name === n).map((e) => e.target);
+    const v1 = named('v1');
+    const sigs = named(sigName);
+    const soundly = v1.length > 0 && v1.every((t) => t === 'S') && sigs.length > 0 && sigs.every((t) => t === 'R');
+    assert.equal(r.verdict === 'verified', soundly, `${JSON.stringify(entries)} → ${r.verdict}: ${r.message}`);
+    if (new Set(v1).size > 1) assert.equal(r.verdict, 'error', 'a name of two manifests is could-not-check');
+  }), params(Math.ceil(RUNS / 5)));
 });
 
 const authEntry = fc.record({

@@ -8,7 +8,7 @@ import { parseManifest, type Descriptor } from '../content/manifest.js';
 import { buildSignatureManifest, parseSignatureManifest, sameSignature, signatureTag, type SignatureLayer } from '../cosign/signature-manifest.js';
 import type { AppendResult, SignatureReadResult, SignatureStore, StoredSignature } from '../cosign/signature-store.js';
 import { REF_NAME_ANNOTATION, type ImageSource, type ResolvedManifest, type SourceImage } from './image-source.js';
-import { checkBlobFile, ioError, readSmallFile, readVerifiedFile, verifiedFileStream, withLockFile, writeFileAtomic } from './files.js';
+import { checkBlobFile, ioError, readSmallFile, readVerifiedFile, verifiedFileStream, withLockFile, writeFileAtomic, type FilePlace } from './files.js';
 
 /**
  * An OCI image layout directory (image-spec `image-layout.md`): `oci-layout`, `index.json`,
@@ -16,6 +16,11 @@ import { checkBlobFile, ioError, readSmallFile, readVerifiedFile, verifiedFileSt
  * `org.opencontainers.image.ref.name`. Cosign signatures live in the layout as the same
  * signature manifest a registry holds, named `sha256-<hex>.sig` in index.json, so copying the
  * layout's names to a registry (Signet's push, `skopeo copy` of each name) keeps them.
+ *
+ * A name that more than one index.json entry gives, with different digests, is an error, for
+ * images and signatures alike: containers/image (skopeo, podman) takes the first such entry, so
+ * any pick could verify one image while those tools ship another (docs/security.md).
+ * Every file is read as a regular file inside the layout (files.ts), symlinks only within it.
  */
 const MAX_MANIFEST = 4 << 20;
 const MAX_INDEX = 64 << 20;
@@ -31,10 +36,13 @@ interface IndexFile {
 export class OciLayoutSource implements ImageSource {
   readonly description: string;
   private readonly indexPath: string;
+  /** Every file of the layout is read from inside it. */
+  private readonly place: FilePlace;
 
   constructor(readonly dir: string) {
     this.description = `oci:${dir}`;
     this.indexPath = join(dir, 'index.json');
+    this.place = { inside: dir };
   }
 
   blobPath(digest: Digest): string {
@@ -51,7 +59,7 @@ export class OciLayoutSource implements ImageSource {
     if (!st.isDirectory()) throw new SignetError('IO', `${this.dir} is not a directory, so it is not an OCI layout.`, { path: this.dir });
     let bytes: Buffer;
     try {
-      bytes = await readSmallFile(this.indexPath, MAX_INDEX, 'the layout index');
+      bytes = await readSmallFile(this.indexPath, MAX_INDEX, 'the layout index', this.place);
     } catch (e) {
       if (isSignetError(e) && /does not exist/.test(e.message)) {
         throw new SignetError('IO', `${this.indexPath} does not exist: ${this.dir} is not an OCI layout (or it was damaged).`, { path: this.indexPath });
@@ -79,9 +87,10 @@ export class OciLayoutSource implements ImageSource {
     const path = join(this.dir, 'oci-layout');
     let bytes: Buffer;
     try {
-      bytes = await readSmallFile(path, 1 << 16, 'the layout marker');
-    } catch {
-      return; // some writers omit it; index.json is what matters
+      bytes = await readSmallFile(path, 1 << 16, 'the layout marker', this.place);
+    } catch (e) {
+      if (isSignetError(e) && /does not exist/.test(e.message)) return; // some writers omit it; index.json is what matters
+      throw e;
     }
     let v: unknown;
     try {
@@ -92,49 +101,82 @@ export class OciLayoutSource implements ImageSource {
     if (typeof v !== 'string' || !v.startsWith('1.')) throw new SignetError('MANIFEST_INVALID', `${path} declares imageLayoutVersion ${JSON.stringify(v)}; Signet reads version 1.x layouts.`, { path });
   }
 
+  /**
+   * The images by name, each name once (index.json order). A name whose entries disagree is
+   * listed without a digest; resolving it is the error that says why.
+   */
   async list(): Promise<SourceImage[]> {
     const index = await this.readIndex();
-    return index.manifests
-      .filter((d) => !SIG_NAME_RE.test(d.annotations?.[REF_NAME_ANNOTATION] ?? ''))
-      .map((d) => ({ name: d.annotations?.[REF_NAME_ANNOTATION] ?? d.digest, digest: d.digest, mediaType: d.mediaType }));
+    const byName = new Map<string, Descriptor[]>();
+    for (const d of index.manifests) {
+      const name = imageName(d);
+      if (SIG_NAME_RE.test(name)) continue;
+      const same = byName.get(name);
+      if (same === undefined) byName.set(name, [d]);
+      else same.push(d);
+    }
+    const out: SourceImage[] = [];
+    for (const [name, entries] of byName) {
+      const first = entries[0]!;
+      out.push(distinctDigests(entries).length === 1 ? { name, digest: first.digest, mediaType: first.mediaType } : { name });
+    }
+    return out;
   }
 
   /** The index.json descriptor for `name` (a ref name, or a digest), or the only image. */
   async descriptor(name?: string): Promise<Descriptor> {
     const index = await this.readIndex();
-    const images = index.manifests.filter((d) => !SIG_NAME_RE.test(d.annotations?.[REF_NAME_ANNOTATION] ?? ''));
     if (name === undefined) {
-      if (images.length === 1) return images[0]!;
-      if (images.length === 0) throw new SignetError('MANIFEST_UNKNOWN', `${this.indexPath} lists no image.`, { path: this.indexPath });
-      throw new SignetError('USAGE', `${this.dir} holds ${images.length} images; name one: ${images.map((d) => `oci:${this.dir}:${d.annotations?.[REF_NAME_ANNOTATION] ?? d.digest}`).slice(0, 5).join(', ')}.`);
+      const names = [...new Set(index.manifests.map(imageName).filter((n) => !SIG_NAME_RE.test(n)))];
+      if (names.length === 0) throw new SignetError('MANIFEST_UNKNOWN', `${this.indexPath} lists no image.`, { path: this.indexPath });
+      if (names.length > 1) throw new SignetError('USAGE', `${this.dir} holds ${names.length} images; name one: ${names.slice(0, 5).map((n) => `oci:${this.dir}:${n}`).join(', ')}.`);
+      name = names[0]!;
     }
-    const found = index.manifests.filter((d) => d.annotations?.[REF_NAME_ANNOTATION] === name || (name.startsWith('sha256:') && d.digest === name));
+    const wanted = name;
+    const found = index.manifests.filter((d) => d.annotations?.[REF_NAME_ANNOTATION] === wanted || (wanted.startsWith('sha256:') && d.digest === wanted));
     if (found.length === 0) {
-      const names = images.map((d) => d.annotations?.[REF_NAME_ANNOTATION]).filter((n): n is string => n !== undefined);
+      const names = index.manifests.map((d) => d.annotations?.[REF_NAME_ANNOTATION]).filter((n): n is string => n !== undefined && !SIG_NAME_RE.test(n));
       throw new SignetError('MANIFEST_UNKNOWN', `${this.indexPath} has no image named "${name}"${names.length > 0 ? ` (it has: ${names.slice(0, 10).join(', ')})` : ''}.`, { path: this.indexPath });
     }
-    return found[found.length - 1]!;
+    return this.onlyEntry(name, found);
+  }
+
+  /**
+   * The entry a name stands for when all of `found` (index.json's entries of that name) agree on
+   * the digest; otherwise an error naming the digests. Never a pick: containers/image takes the
+   * first such entry, so resolving to any one of them could verify what skopeo does not ship.
+   */
+  onlyEntry(name: string, found: Descriptor[]): Descriptor {
+    const digests = distinctDigests(found);
+    if (digests.length === 1) return found[0]!;
+    const shown = digests.slice(0, MAX_DIGESTS_SHOWN).join(', ') + (digests.length > MAX_DIGESTS_SHOWN ? ` and ${digests.length - MAX_DIGESTS_SHOWN} more` : '');
+    throw new SignetError('MANIFEST_INVALID',
+      `${this.indexPath} gives the name ${JSON.stringify(name)} to ${digests.length} different manifests: ${shown}. Signet will not pick one: skopeo and podman take the first entry of a name, so a pick could check one image while they use another. Remove the entries that should not have this name from index.json.`,
+      { path: this.indexPath, name, digests });
+  }
+
+  /** A blob of the layout read whole (at most `max` bytes) and checked against its digest. */
+  readBlob(digest: Digest, size: number | undefined, max: number, what: string): Promise<Buffer> {
+    return readVerifiedFile(this.blobPath(digest), digest, size, max, what, this.place);
   }
 
   async resolve(name?: string): Promise<ResolvedManifest> {
     const d = await this.descriptor(name);
-    const bytes = await readVerifiedFile(this.blobPath(d.digest), d.digest, d.size, MAX_MANIFEST, 'the manifest');
+    const bytes = await this.readBlob(d.digest, d.size, MAX_MANIFEST, 'the manifest');
     return { digest: d.digest, mediaType: manifestType(bytes, d.mediaType, this.blobPath(d.digest)), bytes };
   }
 
   async manifest(digest: Digest): Promise<ResolvedManifest> {
-    const path = this.blobPath(digest);
-    const bytes = await readVerifiedFile(path, digest, undefined, MAX_MANIFEST, 'the manifest');
-    return { digest, mediaType: manifestType(bytes, undefined, path), bytes };
+    const bytes = await this.readBlob(digest, undefined, MAX_MANIFEST, 'the manifest');
+    return { digest, mediaType: manifestType(bytes, undefined, this.blobPath(digest)), bytes };
   }
 
   async checkBlob(digest: Digest, size?: number): Promise<void> {
-    await checkBlobFile(this.blobPath(digest), digest, size, 'the blob');
+    await checkBlobFile(this.blobPath(digest), digest, size, 'the blob', this.place);
   }
 
-  async blob(digest: Digest, size?: number): Promise<Readable> {
-    await this.checkBlob(digest, size);
-    return verifiedFileStream(this.blobPath(digest), digest, size, 'the blob');
+  blob(digest: Digest, size?: number): Promise<Readable> {
+    return verifiedFileStream(this.blobPath(digest), digest, size, 'the blob', this.place);
   }
 
   signatures(): OciLayoutSignatureStore {
@@ -150,7 +192,7 @@ export class OciLayoutSource implements ImageSource {
     const digest = sha256Digest(bytes);
     const path = this.blobPath(digest);
     try {
-      await checkBlobFile(path, digest, bytes.length, 'the blob');
+      await checkBlobFile(path, digest, bytes.length, 'the blob', this.place);
       return digest;
     } catch {
       /* absent or damaged: (re)write it */
@@ -170,6 +212,18 @@ export class OciLayoutSource implements ImageSource {
       await writeFileAtomic(this.indexPath, JSON.stringify(doc));
     });
   }
+}
+
+/** How many of a name's digests an error lists. */
+const MAX_DIGESTS_SHOWN = 5;
+
+/** An index.json entry's name: its ref name, or its digest when it has none. */
+function imageName(d: Descriptor): string {
+  return d.annotations?.[REF_NAME_ANNOTATION] ?? d.digest;
+}
+
+function distinctDigests(entries: Descriptor[]): Digest[] {
+  return [...new Set(entries.map((d) => d.digest))];
 }
 
 function manifestType(bytes: Uint8Array, declared: string | undefined, path: string): string {
@@ -193,7 +247,7 @@ export class OciLayoutSignatureStore implements SignatureStore {
     if (layers === null) return { found: false, signatures: [] };
     const signatures = await Promise.all(layers.map(async (layer): Promise<StoredSignature> => {
       try {
-        const payload = await readVerifiedFile(this.layout.blobPath(layer.payloadDigest), layer.payloadDigest, layer.payloadSize, MAX_PAYLOAD, 'the signed payload');
+        const payload = await this.layout.readBlob(layer.payloadDigest, layer.payloadSize, MAX_PAYLOAD, 'the signed payload');
         return { layer, payload };
       } catch (e) {
         if (isSignetError(e)) return { layer, payloadError: e };
@@ -225,10 +279,21 @@ export class OciLayoutSignatureStore implements SignatureStore {
   private async readLayers(imageDigest: Digest, forWrite = false): Promise<SignatureLayer[] | null> {
     const name = signatureTag(imageDigest);
     const index = await this.layout.readIndex();
-    const d = [...index.manifests].reverse().find((m) => m.annotations?.[REF_NAME_ANNOTATION] === name);
-    if (d === undefined) return null;
+    const found = index.manifests.filter((m) => m.annotations?.[REF_NAME_ANNOTATION] === name);
+    if (found.length === 0) return null;
+    let d: Descriptor;
     try {
-      const bytes = await readVerifiedFile(this.layout.blobPath(d.digest), d.digest, d.size, MAX_MANIFEST, 'the signature manifest');
+      d = this.layout.onlyEntry(name, found);
+    } catch (e) {
+      // Several different signature manifests under one name: reading is "could not check", and
+      // appending refuses, since rewriting index.json keeps one entry per name and would drop the rest.
+      if (forWrite && isSignetError(e)) {
+        throw new SignetError('SIGNATURE_MANIFEST_INVALID', `${e.message} Signet will not add a signature there: index.json is rewritten with one entry per name, which would drop the signatures of the others.`, e.details);
+      }
+      throw e;
+    }
+    try {
+      const bytes = await this.layout.readBlob(d.digest, d.size, MAX_MANIFEST, 'the signature manifest');
       return parseSignatureManifest(bytes, d.mediaType);
     } catch (e) {
       if (forWrite && isSignetError(e)) {

@@ -1,10 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync, truncateSync } from 'node:fs';
+import { createWriteStream, readFileSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
+import { pipeline } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
+import tar from 'tar-stream';
+import { MAX_CONFIG_BYTES } from '../../../electron/engine/image-facts.js';
 import { DockerArchiveSource } from '../../../electron/engine/sources/docker-archive.js';
 import { makeTempDir } from '../../helpers/tmp.js';
 import { randomLayer, writeArchive } from '../../helpers/archive.js';
@@ -86,4 +89,55 @@ test('a layer altered after indexing fails its stream with DIGEST_MISMATCH', asy
   bytes.writeUInt8(bytes.readUInt8(at) ^ 1, at);
   (await import('node:fs')).writeFileSync(file, bytes);
   await assert.rejects(buffer(await src.blob(sha(layer) as any, layer.length)), (e: any) => e.code === 'DIGEST_MISMATCH' && e.message.includes(file));
+});
+
+test('JSON is read by byte range within bounds: a config over MAX_CONFIG_BYTES, configs over the per-archive total, too many entries, too long names', async () => {
+  const dir = await makeTempDir();
+  const big = join(dir, 'bigconfig.tar');
+  await writeArchive(big, [{ tags: ['demo/big:v1'], config: { pad: 'x'.repeat(MAX_CONFIG_BYTES) } }]);
+  await assert.rejects(new DockerArchiveSource(big).list(), (e: any) => e.code === 'SIZE_MISMATCH' && e.message.includes(big) && new RegExp(`the config \\S+ is \\d+ bytes, more than the ${MAX_CONFIG_BYTES} bytes`).test(e.message));
+
+  // 17 images with configs just under the bound each: over the 64 MiB read per archive.
+  const many = join(dir, 'manyconfigs.tar');
+  const pad = 'x'.repeat(MAX_CONFIG_BYTES - 4096);
+  await writeArchive(many, Array.from({ length: 17 }, (_, i) => ({ tags: [`demo/m${i}:v1`], config: { pad } })));
+  await assert.rejects(new DockerArchiveSource(many).list(), (e: any) => e.code === 'SIZE_MISMATCH' && e.message.includes(many) && /add up to more than the 67108864 bytes Signet reads from one archive/.test(e.message));
+  const fewer = join(dir, 'fewerconfigs.tar');
+  await writeArchive(fewer, Array.from({ length: 15 }, (_, i) => ({ tags: [`demo/m${i}:v1`], config: { pad } })));
+  assert.equal((await new DockerArchiveSource(fewer).list()).length, 15, 'just under the total: read');
+
+  const entries = join(dir, 'entries.tar');
+  const pack = tar.pack();
+  const done = pipeline(pack, createWriteStream(entries));
+  for (let i = 0; i <= 100_000; i++) pack.entry({ name: `e${i}`, size: 0 }, Buffer.alloc(0));
+  pack.finalize();
+  await done;
+  await assert.rejects(new DockerArchiveSource(entries).list(), (e: any) => e.code === 'MANIFEST_INVALID' && /more than 100000 entries/.test(e.message));
+
+  // Pax headers make names megabytes long (tar-stream takes up to 4 MiB each): five of them pass the 16 Mi characters kept per archive.
+  const names = join(dir, 'names.tar');
+  const longPack = tar.pack();
+  const longDone = pipeline(longPack, createWriteStream(names));
+  for (let i = 0; i < 5; i++) longPack.entry({ name: `${i}/${'n'.repeat(3_900_000)}`, size: 0 }, Buffer.alloc(0));
+  longPack.finalize();
+  await longDone;
+  await assert.rejects(new DockerArchiveSource(names).list(), (e: any) => e.code === 'MANIFEST_INVALID' && /entry names add up to more than 16777216 characters/.test(e.message));
+});
+
+test('a name given to two different images in manifest.json is an error naming both, not the first', async () => {
+  const dir = await makeTempDir();
+  const file = join(dir, 'dup.tar');
+  await writeArchive(file, [{ tags: ['demo/a:v1'] }, { tags: ['demo/b:v1', 'demo/a:v1'] }]);
+  const src = new DockerArchiveSource(file);
+  await assert.rejects(src.resolve('demo/a:v1'), (e: any) => e.code === 'MANIFEST_INVALID' && /gives the name "demo\/a:v1" to 2 different images/.test(e.message) && e.details.digests.length === 2);
+  assert.ok((await src.resolve('demo/b:v1')).digest, 'the other names still resolve');
+});
+
+test('an archive naming its config blobs/sha256/<hex> (Docker 25+ docker save) is read: configs are found by entry, not by a .json name', async () => {
+  const dir = await makeTempDir();
+  const file = join(dir, 'blobs.tar');
+  const [img] = await writeArchive(file, [{ tags: ['demo/new:v1'], blobNames: true }]);
+  const doc = JSON.parse(Buffer.from((await new DockerArchiveSource(file).resolve()).bytes).toString());
+  assert.equal(doc.config.digest, sha(img!.config));
+  assert.equal(doc.layers[0].digest, sha(img!.layers[0]!));
 });

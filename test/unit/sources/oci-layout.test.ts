@@ -88,3 +88,24 @@ test('concurrent appends from several writers lose no signature', async () => {
   await Promise.all(sigs.map((s) => new OciLayoutSource(src.dir).signatures().append(img.digest as any, s.payload, s.layer)));
   assert.equal((await src.signatures().read(img.digest as any)).signatures.length, 6);
 });
+
+test('a name given to two different manifests in index.json: listed once without a digest, resolved nowhere, both digests named', async () => {
+  const { dir, img, src } = await layout();
+  const other = writeImage(dir);
+  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8'));
+  index.manifests.push({ mediaType: other.mediaType, digest: other.digest, size: other.size, annotations: { 'org.opencontainers.image.ref.name': 'v1' } });
+  // A ref name that is itself a digest, given to another manifest: `oci:DIR:sha256:…` is ambiguous too.
+  index.manifests.push({ mediaType: other.mediaType, digest: other.digest, size: other.size, annotations: { 'org.opencontainers.image.ref.name': img.digest } });
+  writeFileSync(join(dir, 'index.json'), JSON.stringify(index));
+  assert.deepEqual((await src.list()).map((i) => [i.name, i.digest]), [['v1', undefined], ['127.0.0.1:5000/team/multi:v2', index.manifests[1].digest], [img.digest, other.digest]]);
+  for (const name of ['v1', img.digest]) {
+    await assert.rejects(src.resolve(name), (e: any) => e.code === 'MANIFEST_INVALID' && e.message.includes(img.digest) && e.message.includes(other.digest) && e.message.includes(join(dir, 'index.json')));
+  }
+  // Twelve different manifests: the message lists five and counts the rest.
+  for (let i = 0; i < 10; i++) {
+    const more = writeImage(dir);
+    index.manifests.push({ mediaType: more.mediaType, digest: more.digest, size: more.size, annotations: { 'org.opencontainers.image.ref.name': 'v1' } });
+  }
+  writeFileSync(join(dir, 'index.json'), JSON.stringify(index));
+  await assert.rejects(src.resolve('v1'), (e: any) => /to 12 different manifests: (sha256:[a-f0-9]{64}, ){4}sha256:[a-f0-9]{64} and 7 more\./.test(e.message) && e.details.digests.length === 12);
+});
