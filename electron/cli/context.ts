@@ -38,8 +38,11 @@ export function createContext(program: Command, io: Io, setExit: (code: number) 
         registry: {
           allowHttp: globals().allowHttp,
           // How long a registry may stay silent before the request is retried (default 30 s); CI
-          // on a flaky network, and the fault tests, set it lower.
-          ...(httpTimeoutMs() !== undefined ? { timeoutMs: httpTimeoutMs() } : {}),
+          // on a flaky network, and the fault tests, set it lower. How long one whole answer may
+          // take (default 60 s), and one image's whole check in a batch (default 120 s).
+          ...envMs('SIGNET_HTTP_TIMEOUT_MS', 'timeoutMs'),
+          ...envMs('SIGNET_HTTP_DEADLINE_MS', 'deadlineMs'),
+          ...envMs('SIGNET_IMAGE_BUDGET_MS', 'imageBudgetMs'),
           ...(globals().debug ? { debug: (m: string) => io.err(`debug: ${m}`) } : {}),
         },
       });
@@ -47,9 +50,10 @@ export function createContext(program: Command, io: Io, setExit: (code: number) 
   };
 }
 
-function httpTimeoutMs(): number | undefined {
-  const v = Number(process.env.SIGNET_HTTP_TIMEOUT_MS);
-  return Number.isSafeInteger(v) && v > 0 ? v : undefined;
+/** `{ [option]: ms }` from a positive whole number of milliseconds in the environment, else nothing. */
+function envMs<K extends string>(name: string, option: K): Partial<Record<K, number>> {
+  const v = Number(process.env[name]);
+  return Number.isSafeInteger(v) && v > 0 ? ({ [option]: v } as Record<K, number>) : {};
 }
 
 /** commander collector for repeatable options. */

@@ -9,6 +9,7 @@ import type { ImageSource, ResolvedManifest } from './sources/image-source.js';
 import { planRegistrySigning, signPlan, type SignOptions, type SignResult } from './sign.js';
 import type { Signer } from './keys/signer.js';
 import { choosePlatforms } from './platform-choice.js';
+import { inOperation } from './registry/operation.js';
 
 /**
  * Copies one image (every platform of an index) from any source to a registry: blobs the
@@ -97,7 +98,12 @@ export async function planPush(source: ImageSource, name: string | undefined): P
   return { digest: top.digest, mediaType: top.mediaType };
 }
 
-export async function pushImage(client: RegistryClient, source: ImageSource, name: string | undefined, dest: Reference, opts: PushOptions = {}): Promise<PushResult> {
+export function pushImage(client: RegistryClient, source: ImageSource, name: string | undefined, dest: Reference, opts: PushOptions = {}): Promise<PushResult> {
+  // One operation: the uploads, the manifests and the signing draw on one retry budget.
+  return inOperation({ what: `the push to ${formatReference(dest)}` }, () => copyImage(client, source, name, dest, opts));
+}
+
+async function copyImage(client: RegistryClient, source: ImageSource, name: string | undefined, dest: Reference, opts: PushOptions): Promise<PushResult> {
   const repo: RepoRef = { registry: dest.registry, repository: dest.repository };
   const progress: PushProgress = { bytesDone: 0, bytesTotal: 0, blobsDone: 0, blobsTotal: 0, blobsSkipped: 0, phase: 'checking' };
   const report = () => opts.onProgress?.({ ...progress });

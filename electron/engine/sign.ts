@@ -12,6 +12,7 @@ import { RegistrySignatureStore } from './cosign/registry-signature-store.js';
 import { KEY_HINT_ANNOTATION, type TrustedKey } from './cosign/verdict.js';
 import { verifyDigest, type VerifyResult } from './verify.js';
 import { choosePlatforms, indexPlatforms, type PlatformChoice, type PlatformManifest } from './platform-choice.js';
+import { inOperation } from './registry/operation.js';
 
 export const CREATOR = 'Signet 0.1.0';
 
@@ -71,7 +72,7 @@ export function signingIdentity(ref: Reference): string {
 }
 
 export async function planRegistrySigning(client: RegistryClient, ref: Reference, choice: PlatformChoice = {}): Promise<SignPlan> {
-  const top = await client.getManifest(ref);
+  const top = await inOperation({ what: `reading ${formatReference(ref)} to sign it` }, () => client.getManifest(ref));
   const manifest = parseManifest(top.bytes, top.mediaType);
   const image = formatReference(ref);
   const targets = [{ digest: top.digest, mediaType: top.mediaType }, ...choosePlatforms(image, manifest, choice)];
@@ -81,7 +82,9 @@ export async function planRegistrySigning(client: RegistryClient, ref: Reference
 export async function signPlan(client: RegistryClient, ref: Reference, plan: SignPlan, signer: Signer, opts: SignOptions = {}): Promise<SignResult> {
   const store = new RegistrySignatureStore(client, { registry: ref.registry, repository: ref.repository });
   const repo = repositoryName(ref);
-  return signTargets(store, plan, signer, opts, (digest) => ({ image: formatReference(withDigest(ref, digest)), repository: repo, where: `${repo}:${signatureTag(digest)}` }));
+  // One operation: every upload, write and read-back of the signing draws on one retry budget.
+  return inOperation({ what: `signing ${plan.image}` }, () =>
+    signTargets(store, plan, signer, opts, (digest) => ({ image: formatReference(withDigest(ref, digest)), repository: repo, where: `${repo}:${signatureTag(digest)}` })));
 }
 
 /** Where a read-back looks: the image label, the repository matchRepository compares, and the signature's location. */

@@ -4,6 +4,7 @@ import type { Digest } from './content/digest.js';
 import { formatReference, repositoryName, type Reference } from './content/reference.js';
 import type { ManifestResult, RegistryClient, RepoRef } from './registry/client.js';
 import { RegistrySignatureStore } from './cosign/registry-signature-store.js';
+import { inOperation } from './registry/operation.js';
 import { signatureTag } from './cosign/signature-manifest.js';
 import type { SignatureStore } from './cosign/signature-store.js';
 import { decideVerdict, evaluateSignature, type SignatureReport, type Verdict, type VerifyPolicy } from './cosign/verdict.js';
@@ -66,6 +67,8 @@ export async function verifyRegistryImages(
      * digests have a `.sig` tag.
      */
     listedTags?: ReadonlyMap<string, readonly string[]>;
+    /** The wall-clock budget of each image's check (default: the client's imageBudgetMs). */
+    imageBudgetMs?: number;
   } = {},
 ): Promise<VerifyResult[]> {
   const limit = pLimit(opts.concurrency ?? 32);
@@ -94,15 +97,20 @@ export async function verifyRegistryImages(
     }));
   }
   let done = 0;
+  const budgetMs = opts.imageBudgetMs ?? client.imageBudgetMs;
   return Promise.all(refs.map((ref, index) => limit(async () => {
     const image = formatReference(ref);
     const key = repositoryName(ref);
     let result: VerifyResult;
     let manifest: ManifestResult | undefined;
     try {
-      const store = await stores.get(key)!;
-      manifest = await client.getManifest(ref);
-      result = await verifyDigest(image, key, manifest.digest, store, policy, `${key}:${signatureTag(manifest.digest)}`);
+      // Each image's whole check, retries included, is one operation with a wall-clock budget:
+      // beyond it the image is "could not check", its requests are aborted, and the others go on.
+      ({ result, manifest } = await inOperation({ what: 'checking one image', budgetMs }, async () => {
+        const store = await stores.get(key)!;
+        const m = await client.getManifest(ref);
+        return { manifest: m, result: await verifyDigest(image, key, m.digest, store, policy, `${key}:${signatureTag(m.digest)}`) };
+      }));
     } catch (e) {
       result = couldNotCheck(image, e);
     }

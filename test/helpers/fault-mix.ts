@@ -1,7 +1,12 @@
 // A seeded mix of faults for the fault proxy: at `rate` of requests, one of a connection reset,
 // a stall past the client's timeout, 500/502/503, 429 with Retry-After, or a short read (the
 // response cut after a few bytes). Seeded so a failing run can be replayed (SIGNET_FAULT_SEED).
+// `kinds` chooses which faults are drawn, uniformly; a kind listed twice is drawn twice as often.
 import type { FaultAction, ProxyRequestRecord } from './fault-proxy.js';
+
+export type FaultKind = 'reset' | 'stall' | '500' | '502' | '503' | '429' | 'truncate';
+/** Every kind once, in the order the draws have always used (so old seeds replay the same faults). */
+export const ALL_FAULTS: readonly FaultKind[] = ['reset', 'stall', '500', '502', '503', '429', 'truncate'];
 
 export interface FaultMix {
   handler: (req: ProxyRequestRecord, n: number) => FaultAction;
@@ -23,10 +28,11 @@ export function prng(seed: number): () => number {
   };
 }
 
-export function faultMix(opts: { rate?: number; stallMs: number; seed?: number; only?: (req: ProxyRequestRecord) => boolean }): FaultMix {
+export function faultMix(opts: { rate?: number; stallMs: number; seed?: number; only?: (req: ProxyRequestRecord) => boolean; kinds?: readonly FaultKind[] }): FaultMix {
   const seed = opts.seed ?? Number(process.env.SIGNET_FAULT_SEED ?? Math.floor(Math.random() * 2 ** 31));
   const rand = prng(seed);
   const rate = opts.rate ?? 0.1;
+  const kinds = opts.kinds ?? ALL_FAULTS;
   const counts: Record<string, number> = {};
   const mix: FaultMix = {
     seed,
@@ -34,19 +40,16 @@ export function faultMix(opts: { rate?: number; stallMs: number; seed?: number; 
     enabled: true,
     handler: (req) => {
       if (!mix.enabled || (opts.only && !opts.only(req)) || rand() >= rate) return { kind: 'pass' };
-      const pick = Math.floor(rand() * 7);
-      const action: FaultAction = [
-        { kind: 'reset' } as const,
-        { kind: 'stall', ms: opts.stallMs } as const,
-        { kind: 'status', status: 500, body: 'injected' } as const,
-        { kind: 'status', status: 502, body: 'injected' } as const,
-        { kind: 'status', status: 503, body: 'injected' } as const,
-        { kind: 'status', status: 429, headers: { 'Retry-After': '1' }, body: 'slow down' } as const,
-        { kind: 'truncate', bytes: Math.floor(rand() * 40) } as const,
-      ][pick]!;
-      const name = action.kind === 'status' ? String(action.status) : action.kind;
-      counts[name] = (counts[name] ?? 0) + 1;
-      return action;
+      const kind = kinds[Math.floor(rand() * kinds.length)]!;
+      const truncateAt = Math.floor(rand() * 40);
+      counts[kind] = (counts[kind] ?? 0) + 1;
+      switch (kind) {
+        case 'reset': return { kind: 'reset' };
+        case 'stall': return { kind: 'stall', ms: opts.stallMs };
+        case '500': case '502': case '503': return { kind: 'status', status: Number(kind), body: 'injected' };
+        case '429': return { kind: 'status', status: 429, headers: { 'Retry-After': '1' }, body: 'slow down' };
+        case 'truncate': return { kind: 'truncate', bytes: truncateAt };
+      }
     },
   };
   return mix;

@@ -28,6 +28,10 @@ export type FaultAction =
   // this Content-Length, until the client hangs up (or 256 MiB, so a broken client cannot hang a
   // test); onClose gets the bytes written by then
   | { kind: 'endless'; contentLength?: number; onClose?: (bytesSent: number) => void }
+  // upstream status/headers at once, then the upstream body one byte every `everyMs`: never silent
+  // long enough for an idle timeout, so only a whole-request deadline ends it; onClose gets the
+  // bytes written when the client hung up (or the body ended)
+  | { kind: 'trickle'; everyMs: number; onClose?: (bytesSent: number) => void }
   | { kind: 'redirect'; location: string; status?: number };
 
 export interface ProxyRequestRecord { method: string; path: string; headers: Record<string, string | string[] | undefined> }
@@ -208,6 +212,30 @@ export async function startFaultProxy(upstream: string, opts: FaultProxyOptions 
     });
   }
 
+  function trickle(req: IncomingMessage, res: ServerResponse, action: Extract<FaultAction, { kind: 'trickle' }>): void {
+    forward(req, res, (up) => {
+      const chunks: Buffer[] = [];
+      up.on('data', (c: Buffer) => chunks.push(c));
+      up.on('end', () => {
+        const body = Buffer.concat(chunks);
+        res.writeHead(up.statusCode ?? 502, rewriteResponseHeaders(req, up.headers));
+        res.flushHeaders();
+        let sent = 0;
+        const drip = setInterval(() => {
+          if (sent >= body.length) return void res.end();
+          res.write(body.subarray(sent, sent + 1));
+          sent += 1;
+        }, action.everyMs);
+        timers.add(drip);
+        res.on('close', () => {
+          clearInterval(drip);
+          timers.delete(drip);
+          action.onClose?.(sent);
+        });
+      });
+    });
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const rec: ProxyRequestRecord = { method: req.method ?? 'GET', path: req.url ?? '/', headers: { ...req.headers } };
     requests.push(rec);
@@ -243,6 +271,7 @@ export async function startFaultProxy(upstream: string, opts: FaultProxyOptions 
       case 'truncate': return truncate(req, res, action.bytes);
       case 'replaceBody': return replaceBody(req, res, action.body);
       case 'endless': return endless(req, res, action);
+      case 'trickle': return trickle(req, res, action);
       case 'redirect':
         req.resume();
         res.writeHead(action.status ?? 307, { Location: action.location, 'Content-Length': '0' });

@@ -2,6 +2,7 @@ import { SignetError } from '../errors.js';
 import type { Credential } from './credentials.js';
 import { Retryable, afterAttempts, describeUrl, discard, isRetryableStatus, readBounded, retryAfterMs, withRetries, type RetryOptions, type SendRequest, type Transport } from './http.js';
 import { parseWwwAuthenticate, type Challenge } from './www-authenticate.js';
+import { outsideOperation } from './operation.js';
 
 /**
  * Registry authentication state, per registry: which scheme it asked for, the credential
@@ -138,7 +139,9 @@ export class Auth {
   }
 
   private newToken(registry: string, st: RegistryState, scope: string): Promise<Token> {
-    const slot: TokenSlot = { promise: this.fetchToken(registry, st, scope) };
+    // Outside the operation that happened to ask first: others wait on the same token, and its
+    // end (an image's check out of time) must not abort the fetch for them.
+    const slot: TokenSlot = { promise: outsideOperation(() => this.fetchToken(registry, st, scope)) };
     st.tokens.set(scope, slot);
     slot.promise.then(
       (t) => {

@@ -6,6 +6,7 @@ import { formatReference, manifestSelector, type Reference } from '../content/re
 import { Auth, repositoryScope } from './auth.js';
 import { resolveCredential, type Credential } from './credentials.js';
 import { Transport, asSignetError, discard, header, headerList, networkError, readBounded, withRetries, type Response, type RetryOptions } from './http.js';
+import { currentOperation } from './operation.js';
 import { errorSummary, isRetryableStatus, retryableStatus, statusError, statusErrorWith } from './status-error.js';
 import { CATALOG_PAGE_SIZE, CATALOG_SCOPE, MAX_REPOSITORIES, catalogUnsupported, isUnderPrefix, normalisePrefix, parseCatalogPage, tooManyRepositories } from './catalog.js';
 
@@ -36,11 +37,23 @@ export interface RegistryClientOptions {
   credentials?: (registry: string) => Promise<Credential | null>;
   allowHttp?: string[];
   debug?: (msg: string) => void;
+  /**
+   * Retries of one request. Default: 4 outside an operation, 8 inside one (operation.ts), where
+   * each retry is also drawn from the operation's budget.
+   */
   maxRetries?: number;
   retryBaseMs?: number;
+  /** How long a registry may stay silent (default 30 s). */
   timeoutMs?: number;
+  /** How long one whole exchange read into memory may take, headers and body (default 60 s, at least twice timeoutMs). */
+  deadlineMs?: number;
+  /** The wall-clock budget of one image's check in batch verification (default 120 s, at least twice deadlineMs). */
+  imageBudgetMs?: number;
   connections?: number;
 }
+
+/** The default wall-clock budget of one image's check in batch verification. */
+const DEFAULT_IMAGE_BUDGET_MS = 120_000;
 
 const MAX_MANIFEST = 4 << 20; // what distribution itself accepts
 const MAX_BLOB_IN_MEMORY = 16 << 20;
@@ -61,9 +74,13 @@ interface Exchange {
   body?: Uint8Array | (() => Promise<Readable>);
   /** For messages: "the manifest r/x:v1". */
   what: string;
+  /** A streamed blob transfer of this many bytes: see SendRequest.streamed. */
+  streamed?: { bytes: number | undefined };
 }
 
 export class RegistryClient {
+  /** The wall-clock budget of one image's check in batch verification (verifyRegistryImages). */
+  readonly imageBudgetMs: number;
   private readonly transport: Transport;
   private readonly auth: Auth;
   private readonly retry: RetryOptions;
@@ -76,9 +93,11 @@ export class RegistryClient {
       ...(opts.allowHttp ? { allowHttp: opts.allowHttp } : {}),
       ...(opts.debug ? { debug: opts.debug } : {}),
       ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+      ...(opts.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
       ...(opts.connections !== undefined ? { connections: opts.connections } : {}),
     });
-    this.retry = { maxRetries: opts.maxRetries ?? 4, baseMs: opts.retryBaseMs ?? 200, debug: opts.debug };
+    this.imageBudgetMs = opts.imageBudgetMs ?? Math.max(DEFAULT_IMAGE_BUDGET_MS, 2 * this.transport.deadlineMs);
+    this.retry = { maxRetries: opts.maxRetries ?? 4, maxRetriesInOperation: opts.maxRetries ?? 8, baseMs: opts.retryBaseMs ?? 200, debug: opts.debug };
     this.auth = new Auth({
       transport: this.transport,
       credentials: opts.credentials ?? ((r) => resolveCredential(r)),
@@ -137,7 +156,7 @@ export class RegistryClient {
       await discard(res.body);
       const said = header(res.headers, 'docker-content-digest');
       if (said !== undefined && said.startsWith('sha256:') && said !== digest) throw mismatch(`${what} just pushed`, digest, said, 'the registry names it');
-    }, opts.retry === false ? { ...this.retry, maxRetries: 0 } : this.retry);
+    }, opts.retry === false ? { ...this.retry, maxRetries: 0, maxRetriesInOperation: 0 } : this.retry);
     return digest;
   }
 
@@ -166,7 +185,7 @@ export class RegistryClient {
 
   async blobStream(repo: RepoRef, digest: Digest, size?: number): Promise<NodeJS.ReadableStream> {
     const what = blobWhat(repo, digest);
-    const res = await this.request({ repo, method: 'GET', url: this.url(repo, `blobs/${digest}`), what }, async (r) => {
+    const res = await this.request({ repo, method: 'GET', url: this.url(repo, `blobs/${digest}`), what, streamed: { bytes: size } }, async (r) => {
       if (r.status === 404) throw await blobUnknown(r, what);
       if (r.status !== 200) throw await statusError(r, repo.registry);
       return r;
@@ -215,10 +234,11 @@ export class RegistryClient {
     if (await this.blobExists(repo, digest, true)) return false;
     const body = async (): Promise<Readable> => counting(await open(), onBytes);
     const headers = { 'content-type': 'application/octet-stream', ...(size !== undefined ? { 'content-length': String(size) } : {}) };
+    const streamed = { bytes: size };
     await withRetries(this.retry, async () => {
       let location = await this.startUpload(repo, what);
       if (!this.noPatch.has(repo.registry)) {
-        const patch = await this.once({ repo, method: 'PATCH', url: location, push: true, headers, body, what });
+        const patch = await this.once({ repo, method: 'PATCH', url: location, push: true, headers, body, what, streamed });
         if (patch.status === 202 || patch.status === 204) {
           await discard(patch.body);
           const next = header(patch.headers, 'location');
@@ -230,7 +250,7 @@ export class RegistryClient {
         this.noPatch.add(repo.registry);
         location = await this.startUpload(repo, what); // the refused session may be unusable
       }
-      await this.commitUpload(repo, location, digest, body, what, headers);
+      await this.commitUpload(repo, location, digest, body, what, headers, streamed);
     });
     return true;
   }
@@ -250,11 +270,11 @@ export class RegistryClient {
     return target;
   }
 
-  private async commitUpload(repo: RepoRef, location: URL, digest: Digest, body: Uint8Array | (() => Promise<Readable>), what: string, headers: Record<string, string> = { 'content-type': 'application/octet-stream' }): Promise<void> {
+  private async commitUpload(repo: RepoRef, location: URL, digest: Digest, body: Uint8Array | (() => Promise<Readable>), what: string, headers: Record<string, string> = { 'content-type': 'application/octet-stream' }, streamed?: Exchange['streamed']): Promise<void> {
     const target = new URL(location);
     // Append rather than rewrite the query: Location often carries opaque upload state.
     target.search = `${target.search === '' ? '?' : `${target.search}&`}digest=${encodeURIComponent(digest)}`;
-    const put = await this.once({ repo, method: 'PUT', url: target, push: true, headers, body, what });
+    const put = await this.once({ repo, method: 'PUT', url: target, push: true, headers, body, what, ...(streamed ? { streamed } : {}) });
     if (put.status < 200 || put.status > 299) throw await statusError(put, repo.registry);
     await discard(put.body);
   }
@@ -397,6 +417,7 @@ export class RegistryClient {
           ...(x.headers ? { headers: x.headers } : {}),
           ...(body ? { body } : {}),
           ...(authorization !== undefined ? { authorization } : {}),
+          ...(x.streamed ? { streamed: x.streamed } : {}),
           authOrigin,
         });
       } catch (e) {
@@ -411,8 +432,9 @@ export class RegistryClient {
         await this.auth.onUnauthorized(registry, scope, challenge, authorization);
         continue;
       }
-      if (res.status === 403) throw await statusError(res, registry, 'AUTH_DENIED');
       if (isRetryableStatus(res.status)) throw await retryableStatus(res, registry);
+      currentOperation()?.answered(); // earns the operation a fraction of a retry (operation.ts)
+      if (res.status === 403) throw await statusError(res, registry, 'AUTH_DENIED');
       return res;
     }
   }

@@ -1,8 +1,10 @@
 import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, type Dispatcher } from 'undici';
 import { SignetError } from '../errors.js';
 import { isLoopbackRegistry } from '../content/reference.js';
+import { currentOperation, seconds, type Operation } from './operation.js';
 
 /**
  * One HTTP exchange with manual redirects, plus the plain-HTTP policy. Redirects are followed
@@ -19,6 +21,13 @@ export interface SendRequest {
   /** Sent only to hops on `authOrigin` (default: the first URL's origin). */
   authorization?: string;
   authOrigin?: string;
+  /**
+   * A streamed blob transfer (an upload, or a blob read as a stream) of this many bytes, which is
+   * legitimately long: its deadline grows with its size (MIN_STREAM_BYTES_PER_S), and without a
+   * size only the idle timeout holds. Every other exchange is read into memory and must finish,
+   * headers and body, within the transport's deadline.
+   */
+  streamed?: { bytes: number | undefined };
 }
 
 type BodyReadable = Dispatcher.ResponseData['body'];
@@ -36,11 +45,22 @@ export interface Response {
 export interface TransportOptions {
   allowHttp?: string[];
   debug?: (msg: string) => void;
+  /** How long a registry may stay silent (undici's idle timeouts); default 30 s. */
   timeoutMs?: number;
+  /** How long one whole exchange (headers and body) read into memory may take; default DEFAULT_DEADLINE_MS, at least twice timeoutMs. */
+  deadlineMs?: number;
   connections?: number;
 }
 
 const MAX_REDIRECTS = 5;
+/**
+ * The whole-exchange deadline by default. The idle timeout alone does not bound a request: a
+ * registry sending one byte a second is never idle, and kept `verify` busy for as long as it
+ * liked. Manifests, tag pages and payloads are at most a few MiB; a minute is generous for them.
+ */
+export const DEFAULT_DEADLINE_MS = 60_000;
+/** The slowest a streamed blob transfer may be on average (64 KiB/s): 1 GiB gets 4.5 hours. */
+export const MIN_STREAM_BYTES_PER_S = 64 * 1024;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const USER_AGENT = 'signet/0.1';
 
@@ -49,9 +69,11 @@ export class Transport {
   private readonly allowHttp: Set<string>;
   readonly debug: ((msg: string) => void) | undefined;
   readonly timeoutMs: number;
+  readonly deadlineMs: number;
 
   constructor(opts: TransportOptions = {}) {
     this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.deadlineMs = opts.deadlineMs ?? Math.max(DEFAULT_DEADLINE_MS, 2 * this.timeoutMs);
     this.debug = opts.debug;
     this.allowHttp = new Set((opts.allowHttp ?? []).map((h) => h.toLowerCase()));
     this.agent = new Agent({
@@ -84,7 +106,24 @@ export class Transport {
     if (!this.httpAllowed(url.host)) throw insecure(url.host, `${why} is plain HTTP (${describeUrl(url)})`);
   }
 
+  /**
+   * One exchange, redirects followed. The response body must be consumed or destroyed; until it
+   * has been, the exchange's deadline (and its operation's end) can still abort it.
+   */
   async send(req: SendRequest): Promise<Response> {
+    // One deadline for the whole exchange: every redirect hop, the headers and the body.
+    const guard = new ExchangeGuard(this.exchangeLimitMs(req), req.streamed !== undefined, currentOperation());
+    try {
+      const res = await this.follow(req, guard.signal);
+      guard.endsWith(res.body);
+      return res;
+    } catch (e) {
+      guard.done();
+      throw e;
+    }
+  }
+
+  private async follow(req: SendRequest, signal: AbortSignal): Promise<Response> {
     let url = req.url;
     let method = req.method;
     let body = req.body;
@@ -97,7 +136,7 @@ export class Transport {
       const started = Date.now();
       let res;
       try {
-        res = await this.agent.request({ origin: url.origin, path: url.pathname + url.search, method: method as 'GET', headers, body: body ?? null });
+        res = await this.agent.request({ origin: url.origin, path: url.pathname + url.search, method: method as 'GET', headers, body: body ?? null, signal });
       } catch (e) {
         throw networkError(e, method, url, this.timeoutMs);
       }
@@ -130,8 +169,62 @@ export class Transport {
     }
   }
 
+  /** The deadline of one exchange, undefined for a streamed transfer of unknown size. */
+  private exchangeLimitMs(req: SendRequest): number | undefined {
+    if (req.streamed === undefined) return this.deadlineMs;
+    const bytes = req.streamed.bytes;
+    return bytes === undefined ? undefined : this.deadlineMs + Math.ceil((bytes / MIN_STREAM_BYTES_PER_S) * 1000);
+  }
+
   close(): Promise<void> {
     return this.agent.close();
+  }
+}
+
+/**
+ * Aborts one exchange, through the signal undici gets, when its deadline passes or its operation
+ * ends, until its response body has been read or dropped.
+ */
+class ExchangeGuard {
+  private readonly controller = new AbortController();
+  readonly signal = this.controller.signal;
+  private readonly timer: NodeJS.Timeout | undefined;
+  private unlink: (() => void) | undefined;
+
+  constructor(limitMs: number | undefined, streamed: boolean, operation: Operation | undefined) {
+    if (limitMs !== undefined) {
+      this.timer = setTimeout(() => this.controller.abort(new DeadlineExceeded(limitMs, streamed)), limitMs);
+      this.timer.unref(); // a forgotten body must not keep the process alive
+    }
+    if (operation !== undefined) {
+      const ended = operation.signal;
+      const onEnd = () => this.controller.abort(ended.reason);
+      if (ended.aborted) onEnd();
+      ended.addEventListener('abort', onEnd, { once: true });
+      this.unlink = () => ended.removeEventListener('abort', onEnd);
+    }
+  }
+
+  /** The exchange ends when its body has been read to the end or destroyed. */
+  endsWith(body: BodyReadable): void {
+    if (body.destroyed) this.done();
+    else body.once('close', () => this.done());
+  }
+
+  done(): void {
+    clearTimeout(this.timer);
+    this.unlink?.();
+    this.unlink = undefined;
+  }
+}
+
+/** The abort reason of an exchange that outlived its deadline: a registry trickling its answer. */
+export class DeadlineExceeded extends Error {
+  constructor(
+    readonly limitMs: number,
+    readonly streamed: boolean,
+  ) {
+    super(`the exchange did not finish within ${seconds(limitMs)} s`);
   }
 }
 
@@ -221,27 +314,61 @@ export function asSignetError(e: unknown): unknown {
 }
 
 export interface RetryOptions {
+  /** Retries of one request made outside an operation. */
   maxRetries: number;
+  /** Retries of one request inside an operation, where each is also drawn from the operation's budget. */
+  maxRetriesInOperation: number;
   baseMs: number;
   debug?: ((msg: string) => void) | undefined;
 }
 
-const MAX_DELAY_MS = 15_000;
+/** The longest backoff between two attempts. */
+const MAX_BACKOFF_MS = 15_000;
+/** The longest Retry-After honoured; a registry asking for more is asked again after this. */
+const MAX_RETRY_AFTER_MS = 60_000;
 
+/**
+ * Runs `fn` again for each Retryable it throws. Inside an operation, every retry is drawn from
+ * the operation's budget (shared by all its requests) and must fit before its deadline; outside
+ * one, each request gets `maxRetries`.
+ */
 export async function withRetries<T>(opts: RetryOptions, fn: () => Promise<T>): Promise<T> {
+  const op = currentOperation();
+  const cap = op === undefined ? opts.maxRetries : opts.maxRetriesInOperation;
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (e) {
       if (!(e instanceof Retryable)) throw e;
-      if (attempt > opts.maxRetries) throw e.final(attempt);
-      // Full-jitter exponential backoff, so many clients failing together do not retry together.
-      const backoff = Math.min(MAX_DELAY_MS, opts.baseMs * 2 ** (attempt - 1));
-      const delay = e.retryAfterMs !== undefined ? Math.min(MAX_DELAY_MS, e.retryAfterMs) : Math.round(backoff / 2 + (Math.random() * backoff) / 2);
-      opts.debug?.(`retry ${attempt}/${opts.maxRetries} in ${delay} ms: ${e.reason}`);
-      await new Promise((r) => setTimeout(r, delay));
+      if (attempt > cap) throw e.final(attempt);
+      const delay = retryDelay(attempt, opts.baseMs, e.retryAfterMs);
+      if (op !== undefined) {
+        if (delay > op.remainingMs()) throw notRetried(e.final(attempt), `trying again in ${seconds(delay)} s would pass the time allowed for ${op.what}`);
+        if (!op.takeRetry(e.reason)) throw notRetried(e.final(attempt), `${op.what} had used all the ${op.retries} retries it may make`);
+      }
+      opts.debug?.(`retry ${attempt}/${cap}${op !== undefined ? ` (${op.retries} in ${op.what})` : ''} in ${delay} ms: ${e.reason}`);
+      try {
+        await sleep(delay, undefined, op !== undefined ? { signal: op.signal } : undefined);
+      } catch {
+        throw op?.signal.reason ?? e.final(attempt); // the operation ended while waiting
+      }
     }
   }
+}
+
+/**
+ * How long to wait before attempt `attempt + 1`: what Retry-After asks (up to a minute), else
+ * full jitter, a uniform pick in [0, min(15 s, base * 2^(attempt-1))], so that many clients
+ * failing together do not come back together.
+ */
+export function retryDelay(attempt: number, baseMs: number, retryAfter?: number, random: () => number = Math.random): number {
+  if (retryAfter !== undefined) return Math.min(MAX_RETRY_AFTER_MS, retryAfter);
+  return Math.round(random() * Math.min(MAX_BACKOFF_MS, baseMs * 2 ** (attempt - 1)));
+}
+
+/** The final error of a request not retried any more, with why. */
+function notRetried(err: SignetError, why: string): SignetError {
+  return new SignetError(err.code, `${err.message} Not retried again: ${why}.`, { ...err.details, stoppedBecause: why }, { cause: err });
 }
 
 export function isRetryableStatus(status: number): boolean {
@@ -285,12 +412,27 @@ function plainReason(code: string | undefined, e: unknown, timeoutMs: number): s
   }
 }
 
+/** A deadline hit is retried like a timeout; finally NETWORK, in plain words. */
+function tooSlow(e: DeadlineExceeded, method: string, url: URL): Retryable {
+  const what = `${method} ${describeUrl(url)}`;
+  const s = seconds(e.limitMs);
+  const reason = e.streamed
+    ? `the transfer did not finish within ${s} s (the deadline plus the time it takes at ${MIN_STREAM_BYTES_PER_S / 1024} KiB/s)`
+    : `the whole answer did not arrive within ${s} s`;
+  const head = e.streamed ? `The registry ${url.host} was too slow for ${what}` : `The registry ${url.host} sent its answer to ${what} too slowly`;
+  return new Retryable(
+    (n) => new SignetError('NETWORK', `${head}: ${reason}${afterAttempts(n)}.`, { host: url.host, deadlineMs: e.limitMs }),
+    `${what}: ${reason}`,
+  );
+}
+
 /**
  * Maps a connection-level failure to Retryable (later NETWORK) or, for the ones retrying cannot
  * fix (unknown host, bad certificate, plain HTTP where TLS was expected), a SignetError now.
  */
 export function networkError(e: unknown, method: string, url: URL, timeoutMs: number): Error {
   if (e instanceof SignetError || e instanceof Retryable) return e;
+  if (e instanceof DeadlineExceeded) return tooSlow(e, method, url);
   const code = errCode(e);
   const msg = e instanceof Error ? e.message : String(e);
   if (url.protocol === 'https:' && /wrong version number|packet length too long/i.test(msg)) {
