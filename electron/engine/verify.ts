@@ -86,7 +86,7 @@ export async function verifyRegistryImages(
     stores.set(key, limit(async () => {
       if (count < LIST_TAGS_THRESHOLD) return new RegistrySignatureStore(client, repo);
       try {
-        const tags = await client.listTags(repo);
+        const { tags } = await client.listTags(repo);
         return new RegistrySignatureStore(client, repo, { knownTags: signatureTags(tags) });
       } catch {
         return new RegistrySignatureStore(client, repo); // listing is an optimisation; ask per image instead
