@@ -6,7 +6,7 @@ import type { ManifestResult, RegistryClient, RepoRef } from './registry/client.
 import { RegistrySignatureStore } from './cosign/registry-signature-store.js';
 import { signatureTag } from './cosign/signature-manifest.js';
 import type { SignatureStore } from './cosign/signature-store.js';
-import { decideVerdict, evaluateSignature, type SignatureReport, type Verdict, type VerifyPolicy } from './cosign/verdict.js';
+import { decideVerdict, evaluateSignatures, type SignatureReport, type Verdict, type VerifyPolicy } from './cosign/verdict.js';
 
 /** What `signet verify --json` prints per image (one object per line). */
 export interface VerifyResult {
@@ -27,7 +27,7 @@ export interface VerifyProgress {
 export async function verifyDigest(image: string, repository: string, digest: Digest, store: SignatureStore, policy: VerifyPolicy, where: string): Promise<VerifyResult> {
   try {
     const read = await store.read(digest);
-    const reports = read.signatures.map((s) => evaluateSignature({ repository, digest }, s, policy));
+    const reports = evaluateSignatures({ repository, digest }, read.signatures, policy);
     const v = decideVerdict(read.found, reports, where);
     return { image, digest, verdict: v.verdict, message: v.message, signers: v.signers, signatures: v.signatures };
   } catch (e) {
