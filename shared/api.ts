@@ -230,6 +230,11 @@ export interface ProgressEvent {
    * authoritative list.
    */
   rows?: ImageRow[];
+  /**
+   * images.list: names the registry listed that are not tag or repository names, skipped and never
+   * shown, counted per repository (or namespace), once, before `listed`. `message` says it in words.
+   */
+  skipped?: Array<{ kind: 'tag' | 'repository'; where: string; count: number; message: string }>;
 }
 
 /** What the preload exposes as window.signet. */

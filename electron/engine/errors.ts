@@ -30,6 +30,7 @@ export type ErrorCode =
   | 'NOT_FOUND' // a key or trust-store entry by that name does not exist
   | 'ALREADY_EXISTS' // a key or trust-store entry with that name or fingerprint exists
   | 'DATA_CORRUPT' // a file in the data dir could not be parsed (it is moved aside)
+  | 'LIMIT_EXCEEDED' // a registry or layout offered more than Signet reads for one operation (tags, signatures, payload bytes): could not check
   | 'IO';
 
 export class SignetError extends Error {

@@ -18,6 +18,7 @@ import { DockerArchiveSource } from './sources/docker-archive.js';
 import { EngineClient, EngineSource, findEngineSocket, registryDigestCandidates, type EngineImage } from './sources/docker-engine.js';
 import { RegistrySource, imageTags } from './sources/registry-source.js';
 import { namespaceImages, notOneImage } from './sources/registry-namespace.js';
+import { skippedTags, type SkippedNames } from './registry/skipped-names.js';
 import type { ImageSource } from './sources/image-source.js';
 import { ioError } from './sources/files.js';
 import { addFacts, engineFactsReader, factsReader, readConfigBlob, sourceFactsReader, summarizeManifest, MAX_CONFIG_BYTES, type ImageListing, type ManifestSummary } from './image-facts.js';
@@ -217,6 +218,11 @@ export interface ListObserver {
   onProgress?: (p: VerifyProgress) => void;
   /** What a namespace source is listing (its repositories, then their tags) before the checks. */
   onStatus?: (message: string) => void;
+  /**
+   * Names a registry listed that are not tags or repository names: skipped, never shown, counted
+   * here (once per repository or namespace, before onListed). A listing with any is not all checked.
+   */
+  onSkipped?: (skipped: SkippedNames) => void;
   /** Read platforms and created after the verdicts (extra requests; the CLI does not ask for them). */
   facts?: boolean;
   onFacts?: (row: ImageListing, index: number) => void;
@@ -234,12 +240,14 @@ export async function listImages(client: RegistryClient, input: string, policy: 
   switch (spec.kind) {
     case 'registry': {
       if (!namesWholeRepository(input)) return listRegistryImages(client, [spec.ref], [], new Map(), policy, opts);
-      const tags = await client.listTags({ registry: spec.ref.registry, repository: spec.ref.repository });
+      const { tags, invalid } = await client.listTags({ registry: spec.ref.registry, repository: spec.ref.repository });
+      if (invalid > 0) opts.onSkipped?.(skippedTags(repositoryName(spec.ref), invalid));
       const refs = imageTags(tags).map((t) => withTag(spec.ref, t));
       return listRegistryImages(client, refs, [], new Map([[repositoryName(spec.ref), tags]]), policy, opts);
     }
     case 'namespace': {
-      const { refs, unlisted, tags } = await namespaceImages(client, spec, { ...(opts.concurrency ? { concurrency: opts.concurrency } : {}), ...(opts.onStatus ? { onStatus: opts.onStatus } : {}) });
+      const { refs, unlisted, tags, skipped } = await namespaceImages(client, spec, { ...(opts.concurrency ? { concurrency: opts.concurrency } : {}), ...(opts.onStatus ? { onStatus: opts.onStatus } : {}) });
+      for (const s of skipped) opts.onSkipped?.(s);
       return listRegistryImages(client, refs, unlisted, tags, policy, opts);
     }
     case 'oci-layout': {

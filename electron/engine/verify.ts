@@ -7,7 +7,7 @@ import { RegistrySignatureStore } from './cosign/registry-signature-store.js';
 import { inOperation } from './registry/operation.js';
 import { signatureTag } from './cosign/signature-manifest.js';
 import type { SignatureStore } from './cosign/signature-store.js';
-import { decideVerdict, evaluateSignature, type SignatureReport, type Verdict, type VerifyPolicy } from './cosign/verdict.js';
+import { decideVerdict, evaluateSignatures, type SignatureReport, type Verdict, type VerifyPolicy } from './cosign/verdict.js';
 
 /** What `signet verify --json` prints per image (one object per line). */
 export interface VerifyResult {
@@ -28,7 +28,7 @@ export interface VerifyProgress {
 export async function verifyDigest(image: string, repository: string, digest: Digest, store: SignatureStore, policy: VerifyPolicy, where: string): Promise<VerifyResult> {
   try {
     const read = await store.read(digest);
-    const reports = read.signatures.map((s) => evaluateSignature({ repository, digest }, s, policy));
+    const reports = evaluateSignatures({ repository, digest }, read.signatures, policy);
     const v = decideVerdict(read.found, reports, where);
     return { image, digest, verdict: v.verdict, message: v.message, signers: v.signers, signatures: v.signatures };
   } catch (e) {
@@ -89,7 +89,7 @@ export async function verifyRegistryImages(
     stores.set(key, limit(async () => {
       if (count < LIST_TAGS_THRESHOLD) return new RegistrySignatureStore(client, repo);
       try {
-        const tags = await client.listTags(repo);
+        const { tags } = await client.listTags(repo);
         return new RegistrySignatureStore(client, repo, { knownTags: signatureTags(tags) });
       } catch {
         return new RegistrySignatureStore(client, repo); // listing is an optimisation; ask per image instead

@@ -53,6 +53,8 @@ export function listProgress(send: (e: ProgressEvent) => void, opId: string, lab
         total = images.length;
         send({ opId, message: `Found ${total} image${total === 1 ? '' : 's'}; checking them…`, done: 0, total, listed: images });
       },
+      // Rare (a registry listed names that are not names), so each goes out at once.
+      onSkipped: (skipped) => send({ opId, message: `Signet ${skipped.message}.`, skipped: [skipped] }),
       onStatus: (status) => {
         // A namespace lists its repositories and their tags first: say so, as sparingly as batches.
         if (Date.now() - lastSent < BATCH_INTERVAL_MS) return;

@@ -83,7 +83,7 @@ for (const mode of ['none', 'htpasswd', 'token'] as AuthMode[]) {
       await client.uploadBlob(repo, sha256Digest(img2.layer), img2.layer);
       assert.equal(await client.putManifest(parseReference(`${reg.host}/signet/roundtrip@${img2.digest}`), img2.manifest, MediaType.OciManifest), img2.digest);
       await client.putManifest(parseReference(`${reg.host}/signet/roundtrip:v2`), img2.manifest, MediaType.OciManifest);
-      assert.deepEqual((await client.listTags(repo)).sort(), ['v1', 'v2']);
+      assert.deepEqual((await client.listTags(repo)).tags.sort(), ['v1', 'v2']);
     });
 
     test('missing things: null, MANIFEST_UNKNOWN, BLOB_UNKNOWN, empty tag list', async () => {
@@ -93,7 +93,7 @@ for (const mode of ['none', 'htpasswd', 'token'] as AuthMode[]) {
       await assert.rejects(client.getManifest(missing), isErr('MANIFEST_UNKNOWN'));
       const repo: RepoRef = { registry: reg.host, repository: 'signet/roundtrip' };
       await assert.rejects(client.getBlob(repo, sha256Digest('no such blob')), isErr('BLOB_UNKNOWN'));
-      assert.deepEqual(await client.listTags({ registry: reg.host, repository: 'signet/never-pushed' }), []);
+      assert.deepEqual(await client.listTags({ registry: reg.host, repository: 'signet/never-pushed' }), { tags: [], invalid: 0 });
     });
 
     test('many concurrent reads', async () => {

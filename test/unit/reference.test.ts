@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatReference, isLoopbackRegistry, parseReference } from '../../electron/engine/content/reference.js';
+import { formatReference, isLoopbackRegistry, parseReference, withTag } from '../../electron/engine/content/reference.js';
 import { SignetError } from '../../electron/engine/errors.js';
 
 const D = `sha256:${'a'.repeat(64)}`;
@@ -30,4 +30,20 @@ test('loopback detection covers localhost, 127/8 and ::1 only', () => {
   assert.ok(isLoopbackRegistry('[::1]:5000'));
   assert.ok(!isLoopbackRegistry('127.example.com'));
   assert.ok(!isLoopbackRegistry('10.0.0.1:5000'));
+});
+
+test('withTag refuses a tag outside the OCI grammar, and never echoes it (issue 11, finding 3: defence in depth behind listTags)', () => {
+  const repo = parseReference('r.example/team/app:v1');
+  const unsigned = `sha256:${'a'.repeat(64)}`;
+  for (const bad of [`v1@${unsigned}`, 'v1\n127.0.0.1/app:v9 verified', '\u001b[2Jx', '.hidden', '-x', '', 'x'.repeat(129), 'v1:v2', 'a/b', 'ü']) {
+    assert.throws(() => withTag(repo, bad), (e: unknown) => {
+      assert.ok(e instanceof SignetError && e.code === 'REFERENCE_INVALID', String(e));
+      assert.match(e.message, /^A tag of r\.example\/team\/app \(\d+ characters\) is not a valid tag name/);
+      assert.doesNotMatch(e.message, /[\u0000-\u001f\u007f]|@sha256|verified/, 'the tag itself is not in the message');
+      return true;
+    }, JSON.stringify(bad));
+  }
+  for (const good of ['v1', '_x', 'V1.2-rc_3', 'x'.repeat(128), `sha256-${'a'.repeat(64)}.sig`]) {
+    assert.deepEqual(withTag(repo, good), { registry: 'r.example', repository: 'team/app', tag: good });
+  }
 });

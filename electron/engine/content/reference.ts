@@ -92,6 +92,11 @@ export function isRepositoryPath(path: string): boolean {
   return path !== '' && path.split('/').every((p) => COMPONENT_RE.test(p));
 }
 
+/** True when `path` is a repository of `registry` the grammar allows: its components, and the whole name at most 255 characters. */
+export function isRepositoryOf(registry: string, path: string): boolean {
+  return registry.length + 1 + path.length <= MAX_NAME && isRepositoryPath(path);
+}
+
 /** `registry/repository`, the identity cosign writes and matchRepository compares. */
 export function repositoryName(ref: Pick<Reference, 'registry' | 'repository'>): string {
   return `${ref.registry}/${ref.repository}`;
@@ -106,8 +111,22 @@ export function withDigest(ref: Reference, digest: Digest): Reference {
   return { registry: ref.registry, repository: ref.repository, ...(ref.tag !== undefined ? { tag: ref.tag } : {}), digest };
 }
 
+/**
+ * `ref` with `tag` instead of its tag and digest. A tag outside the grammar is refused, whatever
+ * its source: `v1@sha256:…` would name another image than the one checked, and a newline or an
+ * escape sequence would forge output lines. Tags from a registry are filtered where they enter
+ * (listTags); this is the last line. The tag is not echoed: it may be anything.
+ */
 export function withTag(ref: Reference, tag: string): Reference {
+  if (!isTagName(tag)) {
+    throw new SignetError('REFERENCE_INVALID', `A tag of ${repositoryName(ref)} (${Array.from(tag).length} characters) is not a valid tag name: tags are letters, digits, _ . and -, up to 128 characters, not starting with . or -.`);
+  }
   return { registry: ref.registry, repository: ref.repository, tag };
+}
+
+/** True for a tag the OCI distribution grammar allows: `[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`. */
+export function isTagName(tag: string): boolean {
+  return TAG_RE.test(tag);
 }
 
 /** The string that names the manifest in the registry API: the digest when pinned, else the tag. */

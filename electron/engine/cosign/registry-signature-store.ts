@@ -5,7 +5,8 @@ import { MediaType } from '../content/media-types.js';
 import { repositoryName } from '../content/reference.js';
 import type { RegistryClient, RepoRef } from '../registry/client.js';
 import { buildSignatureManifest, parseSignatureManifest, sameSignature, signatureTag, type SignatureLayer } from './signature-manifest.js';
-import type { AppendResult, SignatureReadResult, SignatureStore, StoredSignature } from './signature-store.js';
+import type { AppendResult, SignatureReadResult, SignatureStore } from './signature-store.js';
+import { readSignatures } from './signature-limits.js';
 
 /** Consecutive read-backs, a settle time apart, that must hold our layer before success. */
 const CONFIRMATIONS = 2;
@@ -13,9 +14,6 @@ const CONFIRMATIONS = 2;
 function sameLayers(a: readonly SignatureLayer[], b: readonly SignatureLayer[]): boolean {
   return a.length === b.length && a.every((l, i) => sameSignature(l, b[i]!));
 }
-
-/** Cosign payloads are a few hundred bytes; anything this large is not a payload. */
-const MAX_PAYLOAD_BYTES = 1024 * 1024;
 
 export interface RegistrySignatureStoreOptions {
   /**
@@ -38,7 +36,12 @@ export class RegistrySignatureStore implements SignatureStore {
   async read(imageDigest: Digest): Promise<SignatureReadResult> {
     const layers = await this.readLayers(imageDigest);
     if (layers === null) return { found: false, signatures: [] };
-    const signatures = await Promise.all(layers.map((layer) => this.fetchPayload(layer)));
+    // The descriptor's size is part of what names the blob (OCI: clients MUST check it; cosign's
+    // go-containerregistry and the OCI layout store do). Without it a manifest whose size was
+    // altered still verified here but not in an OCI layout or in cosign. The client checks it
+    // while reading, so a registry cannot make Signet buffer more than the declared size.
+    const where = `${repositoryName(this.repo)}:${signatureTag(imageDigest)}`;
+    const signatures = await readSignatures(layers, where, (layer, maxSize) => this.client.getBlob(this.repo, layer.payloadDigest, { expectedSize: layer.payloadSize, maxSize }));
     return { found: true, signatures };
   }
 
@@ -133,20 +136,6 @@ export class RegistrySignatureStore implements SignatureStore {
       if (forWrite && isSignetError(e)) {
         throw new SignetError('SIGNATURE_MANIFEST_INVALID', `The existing signature manifest at ${repositoryName(this.repo)}:${tag} is malformed (${e.message}). Signet will not overwrite it, because that could discard signatures; inspect or delete it first.`);
       }
-      throw e;
-    }
-  }
-
-  private async fetchPayload(layer: SignatureLayer): Promise<StoredSignature> {
-    try {
-      // The descriptor's size is part of what names the blob (OCI: clients MUST check it; cosign's
-      // go-containerregistry and the OCI layout store do). Without it a manifest whose size was
-      // altered still verified here but not in an OCI layout or in cosign. The client checks it
-      // while reading, so a registry cannot make Signet buffer more than the declared size.
-      const payload = await this.client.getBlob(this.repo, layer.payloadDigest, { expectedSize: layer.payloadSize, maxSize: MAX_PAYLOAD_BYTES });
-      return { layer, payload };
-    } catch (e) {
-      if (isSignetError(e)) return { layer, payloadError: e };
       throw e;
     }
   }

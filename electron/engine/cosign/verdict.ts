@@ -212,6 +212,26 @@ export function evaluateSignature(image: ImageUnderTest, sig: StoredSignature, p
   return report('verified', fields);
 }
 
+/**
+ * One report per stored signature, in order. Identical layers (same payload, signature, media type
+ * and key hint, with the very payload read for them) are evaluated once: a manifest may repeat one
+ * layer as often as the bound allows, and a signature no trusted key made costs every key's check
+ * (about 50 ms with 20 Ed25519 keys). Each layer still gets its own report.
+ */
+export function evaluateSignatures(image: ImageUnderTest, signatures: readonly StoredSignature[], policy: VerifyPolicy): SignatureReport[] {
+  const done = new Map<string, { sig: StoredSignature; report: SignatureReport }>();
+  return signatures.map((sig) => {
+    const key = JSON.stringify([sig.layer.payloadDigest, sig.layer.payloadSize, sig.layer.mediaType, sig.layer.signatureB64 ?? null, sig.layer.annotations[KEY_HINT_ANNOTATION] ?? null]);
+    const prev = done.get(key);
+    if (prev !== undefined && prev.sig.payload === sig.payload && prev.sig.payloadError === sig.payloadError) {
+      return { ...prev.report, reasons: [...prev.report.reasons] };
+    }
+    const report = evaluateSignature(image, sig, policy);
+    done.set(key, { sig, report });
+    return report;
+  });
+}
+
 function keyFields(k: TrustedKey, scheme: SignatureScheme | undefined): Partial<SignatureReport> {
   return { keyName: k.name, keyFingerprint: k.publicKey.fingerprint, ...(scheme ? { scheme } : {}) };
 }

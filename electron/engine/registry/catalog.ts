@@ -1,5 +1,6 @@
 import { SignetError } from '../errors.js';
-import { isRepositoryPath } from '../content/reference.js';
+import { isRepositoryOf } from '../content/reference.js';
+import { namesOnPage } from './listing-page.js';
 
 /**
  * The pieces of a registry catalog listing (`GET /v2/_catalog`, docker registry API v2) that do
@@ -34,25 +35,27 @@ export function namespaceName(registry: string, prefix: string): string {
   return prefix === '' ? `${registry}/` : `${registry}/${prefix}/`;
 }
 
-/** The repository names of one catalog page; `what` names the listing in messages. */
-export function parseCatalogPage(bytes: Uint8Array, what: string): string[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(bytes).toString('utf8'));
-  } catch {
-    throw new SignetError('REGISTRY_ERROR', `The registry's answer for ${what} is not JSON.`);
-  }
-  const repositories = (json as { repositories?: unknown })?.repositories;
-  if (repositories === null || repositories === undefined) return []; // an empty registry
-  if (!Array.isArray(repositories) || repositories.some((r) => typeof r !== 'string')) {
-    throw new SignetError('REGISTRY_ERROR', `The registry's answer for ${what} has a "repositories" field that is not a list of strings.`);
-  }
-  // A name outside the grammar would become a request path of our choosing; refuse it.
-  const bad = (repositories as string[]).find((r) => !isRepositoryPath(r));
-  if (bad !== undefined) {
-    throw new SignetError('REGISTRY_ERROR', `The registry's answer for ${what} names a repository "${bad.replace(/[^\x20-\x7e]/g, '?').slice(0, 100)}" that is not a valid repository name.`);
-  }
-  return repositories as string[];
+/** One catalog page: the names the grammar allows, and the rest (never used as request paths, never shown). */
+export interface CatalogPage {
+  repositories: string[];
+  invalid: string[];
+}
+
+/** What a namespace's catalog listing held: its repositories, sorted, and how many names under it were not repository names. */
+export interface RepositoryListing {
+  repositories: string[];
+  invalid: number;
+}
+
+/**
+ * The repository names of one catalog page of `registry`; `what` names the listing in messages.
+ * A name outside the grammar would become a request path of the registry's choosing and a row
+ * name that is not a repository: it is set aside, so the caller can count it.
+ */
+export function parseCatalogPage(bytes: Uint8Array, registry: string, what: string): CatalogPage {
+  const page: CatalogPage = { repositories: [], invalid: [] };
+  for (const name of namesOnPage(bytes, 'repositories', what)) (isRepositoryOf(registry, name) ? page.repositories : page.invalid).push(name);
+  return page;
 }
 
 export function catalogUnsupported(registry: string, why: string): SignetError {

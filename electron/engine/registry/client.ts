@@ -8,7 +8,9 @@ import { resolveCredential, type Credential } from './credentials.js';
 import { Transport, asSignetError, discard, header, headerList, networkError, readBounded, withRetries, type Response, type RetryOptions } from './http.js';
 import { currentOperation } from './operation.js';
 import { errorSummary, isRetryableStatus, retryableStatus, statusError, statusErrorWith } from './status-error.js';
-import { CATALOG_PAGE_SIZE, CATALOG_SCOPE, MAX_REPOSITORIES, catalogUnsupported, isUnderPrefix, normalisePrefix, parseCatalogPage, tooManyRepositories } from './catalog.js';
+import { MAX_LISTING_PAGES, tooManyPages } from './listing-page.js';
+import { MAX_TAGS_PER_REPOSITORY, parseTagPage, tooManyTags, type TagBudget, type TagListing, type TagPage } from './tag-list.js';
+import { CATALOG_PAGE_SIZE, CATALOG_SCOPE, MAX_REPOSITORIES, catalogUnsupported, isUnderPrefix, normalisePrefix, parseCatalogPage, tooManyRepositories, type CatalogPage, type RepositoryListing } from './catalog.js';
 
 /**
  * The Distribution API v2 client: manifests, blobs, tags, the catalog. Every byte that comes back
@@ -58,9 +60,7 @@ const DEFAULT_IMAGE_BUDGET_MS = 120_000;
 const MAX_MANIFEST = 4 << 20; // what distribution itself accepts
 const MAX_BLOB_IN_MEMORY = 16 << 20;
 const MAX_TAG_PAGE = 32 << 20;
-const MAX_TAG_PAGES = 100_000;
 const MAX_CATALOG_PAGE = 32 << 20;
-const MAX_CATALOG_PAGES = 100_000;
 
 interface Exchange {
   repo: RepoRef;
@@ -279,44 +279,62 @@ export class RegistryClient {
     await discard(put.body);
   }
 
-  async listTags(repo: RepoRef): Promise<string[]> {
-    const tags: string[] = [];
+  /**
+   * Every tag of a repository, each once, following rel="next" pages on the registry's own origin.
+   * Names outside the tag grammar are skipped and counted (`invalid`), never returned. More than
+   * MAX_TAGS_PER_REPOSITORY names, or more than `budget` has left (a namespace listing's shared
+   * count), is LIMIT_EXCEEDED: counted page by page as they arrive, so an endless listing stops
+   * at the bound instead of growing in memory.
+   */
+  async listTags(repo: RepoRef, opts: { budget?: TagBudget } = {}): Promise<TagListing> {
+    const tags = new Set<string>();
+    let entries = 0;
+    let invalid = 0;
     const seen = new Set<string>();
     let url: URL | undefined = this.url(repo, 'tags/list?n=1000');
-    const what = `the tags of ${repo.registry}/${repo.repository}`;
-    while (url !== undefined && seen.size < MAX_TAG_PAGES && !seen.has(url.href)) {
+    const name = `${repo.registry}/${repo.repository}`;
+    const what = `the tags of ${name}`;
+    while (url !== undefined && !seen.has(url.href)) {
+      if (seen.size >= MAX_LISTING_PAGES) throw tooManyPages(what);
       seen.add(url.href);
-      const page: { tags: string[]; next: URL | undefined } = await this.request({ repo, method: 'GET', url, what }, async (res) => {
+      const page: TagPage & { next: URL | undefined } = await this.request({ repo, method: 'GET', url, what }, async (res) => {
         // A repository nobody pushed to yet has no tags; that is not an error for our callers.
-        if (res.status === 404) return discard(res.body).then(() => ({ tags: [], next: undefined }));
+        if (res.status === 404) return discard(res.body).then(() => ({ tags: [], entries: 0, next: undefined }));
         if (res.status !== 200) throw await statusError(res, repo.registry);
         const bytes = await readBounded(res, MAX_TAG_PAGE, () => new SignetError('REGISTRY_ERROR', `A page of ${what} is larger than 32 MiB.`));
         const next = nextPage(headerList(res.headers, 'link'), res.url, this.origin(repo.registry), repo.registry, what);
-        return { tags: parseTagList(bytes, what), next };
+        return { ...parseTagPage(bytes, what), next };
       });
-      tags.push(...page.tags);
+      entries += page.entries;
+      invalid += page.entries - page.tags.length;
+      if (entries > MAX_TAGS_PER_REPOSITORY) throw tooManyTags(name);
+      opts.budget?.take(page.entries);
+      for (const t of page.tags) tags.add(t);
       url = page.next;
     }
-    return tags;
+    return { tags: [...tags], invalid };
   }
 
   /**
    * The repositories of a registry (`GET /v2/_catalog`), or only those under `prefix` (on
    * path-segment boundaries: `team` holds `team/app`, not `teamx/app`), sorted. Pages are
-   * followed through rel="next" links on the registry's own origin only. A registry that does
+   * followed through rel="next" links on the registry's own origin only. Names outside the
+   * repository grammar are skipped and counted (those under `prefix`). A registry that does
    * not offer the catalog is CATALOG_UNSUPPORTED; more than MAX_REPOSITORIES matches is an error.
    */
-  async listRepositories(opts: { registry: string; prefix?: string }): Promise<string[]> {
+  async listRepositories(opts: { registry: string; prefix?: string }): Promise<RepositoryListing> {
     const { registry } = opts;
     const prefix = normalisePrefix(opts.prefix);
     const what = `the list of repositories of ${registry}`;
     // The catalog belongs to no repository: the scope below is what the token must carry.
     const catalog: Exchange = { repo: { registry, repository: '' }, scope: CATALOG_SCOPE, method: 'GET', url: this.catalogUrl(registry, CATALOG_PAGE_SIZE), what };
     const found = new Set<string>();
+    let invalid = 0;
     const seen = new Set<string>();
     let url: URL | undefined = catalog.url;
     try {
-      while (url !== undefined && seen.size < MAX_CATALOG_PAGES && !seen.has(url.href)) {
+      while (url !== undefined && !seen.has(url.href)) {
+        if (seen.size >= MAX_LISTING_PAGES) throw tooManyPages(what);
         seen.add(url.href);
         const page = await this.catalogPage({ ...catalog, url }, registry);
         if (page === 'page size refused') {
@@ -328,19 +346,20 @@ export class RegistryClient {
           found.add(name);
           if (found.size > MAX_REPOSITORIES) throw tooManyRepositories(registry, prefix);
         }
+        for (const name of page.invalid) if (isUnderPrefix(name, prefix)) invalid += 1;
         url = page.next;
       }
     } catch (e) {
       throw catalogAuthError(e, registry);
     }
-    return [...found].sort();
+    return { repositories: [...found].sort(), invalid };
   }
 
   private catalogUrl(registry: string, pageSize?: number): URL {
     return new URL(`${this.origin(registry)}/v2/_catalog${pageSize !== undefined ? `?n=${pageSize}` : ''}`);
   }
 
-  private catalogPage(x: Exchange, registry: string): Promise<{ repositories: string[]; next: URL | undefined } | 'page size refused'> {
+  private catalogPage(x: Exchange, registry: string): Promise<CatalogPage & { next: URL | undefined } | 'page size refused'> {
     return this.request(x, async (res) => {
       if (res.status !== 200) {
         const summary = await errorSummary(res);
@@ -353,7 +372,7 @@ export class RegistryClient {
       }
       const bytes = await readBounded(res, MAX_CATALOG_PAGE, () => new SignetError('REGISTRY_ERROR', `A page of ${x.what} is larger than 32 MiB.`));
       const next = nextPage(headerList(res.headers, 'link'), res.url, this.origin(registry), registry, x.what);
-      return { repositories: parseCatalogPage(bytes, x.what), next };
+      return { ...parseCatalogPage(bytes, registry, x.what), next };
     });
   }
 
@@ -520,19 +539,6 @@ function manifestMediaType(res: Response, bytes: Uint8Array): string {
     /* parseManifest reports malformed JSON properly later */
   }
   return ct ?? '';
-}
-
-function parseTagList(bytes: Uint8Array, what: string): string[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.from(bytes).toString('utf8'));
-  } catch {
-    throw new SignetError('REGISTRY_ERROR', `The registry's answer for ${what} is not JSON.`);
-  }
-  const tags = (json as { tags?: unknown })?.tags;
-  if (tags === null || tags === undefined) return []; // distribution sends "tags": null for an empty repository
-  if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string')) throw new SignetError('REGISTRY_ERROR', `The registry's answer for ${what} has a "tags" field that is not a list of strings.`);
-  return tags as string[];
 }
 
 /**

@@ -6,7 +6,8 @@ import { digestHex, sha256Digest, type Digest } from '../content/digest.js';
 import { MediaType } from '../content/media-types.js';
 import { parseManifest, type Descriptor } from '../content/manifest.js';
 import { buildSignatureManifest, parseSignatureManifest, sameSignature, signatureTag, type SignatureLayer } from '../cosign/signature-manifest.js';
-import type { AppendResult, SignatureReadResult, SignatureStore, StoredSignature } from '../cosign/signature-store.js';
+import type { AppendResult, SignatureReadResult, SignatureStore } from '../cosign/signature-store.js';
+import { readSignatures } from '../cosign/signature-limits.js';
 import { REF_NAME_ANNOTATION, type ImageSource, type ResolvedManifest, type SourceImage } from './image-source.js';
 import { checkBlobFile, ioError, readSmallFile, readVerifiedFile, verifiedFileStream, withLockFile, writeFileAtomic, type FilePlace } from './files.js';
 
@@ -24,7 +25,6 @@ import { checkBlobFile, ioError, readSmallFile, readVerifiedFile, verifiedFileSt
  */
 const MAX_MANIFEST = 4 << 20;
 const MAX_INDEX = 64 << 20;
-const MAX_PAYLOAD = 1 << 20;
 const SIG_NAME_RE = /^sha256-[a-f0-9]{64}\.(sig|att|sbom)$/;
 
 interface IndexFile {
@@ -245,15 +245,8 @@ export class OciLayoutSignatureStore implements SignatureStore {
   async read(imageDigest: Digest): Promise<SignatureReadResult> {
     const layers = await this.readLayers(imageDigest);
     if (layers === null) return { found: false, signatures: [] };
-    const signatures = await Promise.all(layers.map(async (layer): Promise<StoredSignature> => {
-      try {
-        const payload = await this.layout.readBlob(layer.payloadDigest, layer.payloadSize, MAX_PAYLOAD, 'the signed payload');
-        return { layer, payload };
-      } catch (e) {
-        if (isSignetError(e)) return { layer, payloadError: e };
-        throw e;
-      }
-    }));
+    const where = `${this.layout.description}:${signatureTag(imageDigest)}`;
+    const signatures = await readSignatures(layers, where, (layer, maxSize) => this.layout.readBlob(layer.payloadDigest, layer.payloadSize, maxSize, 'the signed payload'));
     return { found: true, signatures };
   }
 

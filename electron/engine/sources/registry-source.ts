@@ -24,7 +24,7 @@ export class RegistrySource implements ImageSource {
   }
 
   async list(): Promise<SourceImage[]> {
-    const tags = await this.client.listTags(this.repo);
+    const { tags } = await this.client.listTags(this.repo);
     return imageTags(tags).map((t) => ({ name: t }));
   }
 

@@ -65,15 +65,25 @@ test('nextPage: relative and absolute links on the registry origin are followed;
   }
 });
 
-test('parseCatalogPage: a list of names, null for none; anything else, or a name outside the grammar, is an error', () => {
-  assert.deepEqual(parseCatalogPage(Buffer.from('{"repositories":["a/b","c"]}'), 'x'), ['a/b', 'c']);
-  assert.deepEqual(parseCatalogPage(Buffer.from('{"repositories":null}'), 'x'), []);
-  assert.deepEqual(parseCatalogPage(Buffer.from('{}'), 'x'), []);
-  assert.throws(() => parseCatalogPage(Buffer.from('not json'), 'the list'), code('REGISTRY_ERROR', /not JSON/));
-  assert.throws(() => parseCatalogPage(Buffer.from('{"repositories":[1]}'), 'the list'), code('REGISTRY_ERROR', /not a list of strings/));
-  for (const bad of ['../etc', 'a/../b', 'A/b', 'a b', 'a?x=1', '', 'a//b']) {
-    assert.throws(() => parseCatalogPage(Buffer.from(JSON.stringify({ repositories: ['ok/one', bad] })), 'the list'), code('REGISTRY_ERROR', /not a valid repository name/), bad);
+test('parseCatalogPage: a list of names, null for none; anything else is an error; a name outside the grammar is set aside', () => {
+  const parse = (body: string) => parseCatalogPage(Buffer.from(body), 'r.example', 'the list');
+  assert.deepEqual(parse('{"repositories":["a/b","c"]}'), { repositories: ['a/b', 'c'], invalid: [] });
+  assert.deepEqual(parse('{"repositories":null}'), { repositories: [], invalid: [] });
+  assert.deepEqual(parse('{}'), { repositories: [], invalid: [] });
+  assert.throws(() => parse('not json'), code('REGISTRY_ERROR', /not JSON/));
+  assert.throws(() => parse('{"repositories":[1]}'), code('REGISTRY_ERROR', /not a list of strings/));
+  // Before issue 11 one such name failed the whole listing; now it is skipped and counted (never a request path).
+  const tooLong = `a/${'b'.repeat(255 - 'r.example/a/'.length + 1)}`;
+  for (const bad of ['../etc', 'a/../b', 'A/b', 'a b', 'a?x=1', '', 'a//b', 'team/app\n', 'team/\u001b[2J', tooLong]) {
+    assert.deepEqual(parseCatalogPage(Buffer.from(JSON.stringify({ repositories: ['ok/one', bad] })), 'r.example', 'the list'), { repositories: ['ok/one'], invalid: [bad] }, JSON.stringify(bad));
   }
+  assert.deepEqual(parse(JSON.stringify({ repositories: [`a/${'b'.repeat(255 - 'r.example/a/'.length)}`] })).invalid, [], 'a name of exactly 255 characters with its host is valid');
+});
+
+test('listRepositories counts the names under the namespace that are not repository names, and lists the rest', async () => {
+  fake.handle(page(['team/a', 'team/A', 'team/b\n', 'other/B', 'team/c']));
+  assert.deepEqual(await client.listRepositories({ registry: fake.host, prefix: 'team' }), { repositories: ['team/a', 'team/c'], invalid: 2 });
+  assert.deepEqual(await client.listRepositories({ registry: fake.host }), { repositories: ['team/a', 'team/c'], invalid: 3 });
 });
 
 test('listRepositories follows relative and absolute next links, filters by prefix, and sorts', async () => {
@@ -83,9 +93,9 @@ test('listRepositories follows relative and absolute next links, filters by pref
     if (last === 'other/d') return page(['teamx/c', 'team/a'], `<${fake.url}/v2/_catalog?last=team%2Fa&n=2>; rel="next"`)(req, res);
     return page(['team/sub/e', 'team'])(req, res);
   });
-  assert.deepEqual(await client.listRepositories({ registry: fake.host, prefix: 'team' }), ['team/a', 'team/b', 'team/sub/e']);
+  assert.deepEqual(await client.listRepositories({ registry: fake.host, prefix: 'team' }), { repositories: ['team/a', 'team/b', 'team/sub/e'], invalid: 0 });
   assert.deepEqual(fake.requests.map((r) => r.path), ['/v2/_catalog?n=1000', '/v2/_catalog?last=other%2Fd&n=2', '/v2/_catalog?last=team%2Fa&n=2']);
-  assert.deepEqual(await client.listRepositories({ registry: fake.host }), ['other/d', 'team', 'team/a', 'team/b', 'team/sub/e', 'teamx/c']);
+  assert.deepEqual((await client.listRepositories({ registry: fake.host })).repositories, ['other/d', 'team', 'team/a', 'team/b', 'team/sub/e', 'teamx/c']);
 });
 
 test('listRepositories refuses a next link to another host, which gets no request at all', async () => {
@@ -100,7 +110,7 @@ test('listRepositories: a page size the registry refuses (400, as distribution d
     if (req.path === '/v2/_catalog') return page(['team/a', 'team/b'], '</v2/_catalog?last=team%2Fb&n=2>; rel="next"')(req, res);
     return page(['team/c'])(req, res);
   });
-  assert.deepEqual(await client.listRepositories({ registry: fake.host, prefix: 'team' }), ['team/a', 'team/b', 'team/c']);
+  assert.deepEqual((await client.listRepositories({ registry: fake.host, prefix: 'team' })).repositories, ['team/a', 'team/b', 'team/c']);
   assert.deepEqual(fake.requests.map((r) => r.path), ['/v2/_catalog?n=1000', '/v2/_catalog', '/v2/_catalog?last=team%2Fb&n=2']);
   // A 400 to the request without n is an error like any other, not another round.
   fake.handle((req, res) => registryError(res, 400, 'PAGINATION_NUMBER_INVALID', 'still no'));
@@ -138,7 +148,7 @@ test(`more than ${MAX_REPOSITORIES} repositories under the namespace is a clear 
     const names = Array.from({ length: 1000 }, (_, i) => `${i % 2 === 0 ? 'team' : 'teamx'}/r${String(k * 1000 + i).padStart(6, '0')}`);
     page(names, k + 1 < pages ? `</v2/_catalog?last=${k + 1}>; rel="next"` : undefined)(req, res);
   });
-  assert.equal((await client.listRepositories({ registry: fake.host, prefix: 'team' })).length, 6000);
+  assert.equal((await client.listRepositories({ registry: fake.host, prefix: 'team' })).repositories.length, 6000);
   fake.requests.length = 0;
   await assert.rejects(client.listRepositories({ registry: fake.host }), code('USAGE', /More than 10,000 repositories are under 127\.0\.0\.1:\d+\/, the most Signet lists at once; add a narrower namespace/));
   assert.equal(fake.requests.length, 11, 'it stops reading at the page that crosses the bound');

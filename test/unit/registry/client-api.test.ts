@@ -250,22 +250,22 @@ test('listTags: follows Link rel="next" (relative and absolute) and asks for n=1
     if (last === 'b') return send(res, 200, JSON.stringify({ name: 'a/b', tags: ['c'] }), { link: `<${fake.url}/v2/a/b/tags/list?last=c&n=1000>; rel=next` });
     send(res, 200, JSON.stringify({ name: 'a/b', tags: ['d'] }));
   });
-  assert.deepEqual(await client.listTags(repo()), ['a', 'b', 'c', 'd']);
+  assert.deepEqual(await client.listTags(repo()), { tags: ['a', 'b', 'c', 'd'], invalid: 0 });
   assert.deepEqual(fake.requests.map((r) => r.path), ['/v2/a/b/tags/list?n=1000', '/v2/a/b/tags/list?last=b&n=1000', '/v2/a/b/tags/list?last=c&n=1000']);
 });
 
 test('listTags: a repository without tags ("tags": null, or 404) is empty; a malformed list is an error', async () => {
   fake.handle((req, res) => send(res, 200, '{"name":"a/b","tags":null}'));
-  assert.deepEqual(await client.listTags(repo()), []);
+  assert.deepEqual(await client.listTags(repo()), { tags: [], invalid: 0 });
   fake.handle((req, res) => registryError(res, 404, 'NAME_UNKNOWN', 'repository name not known to registry'));
-  assert.deepEqual(await client.listTags(repo()), []);
+  assert.deepEqual(await client.listTags(repo()), { tags: [], invalid: 0 });
   fake.handle((req, res) => send(res, 200, '{"tags":[1]}'));
   await assert.rejects(client.listTags(repo()), code('REGISTRY_ERROR'));
 });
 
 test('listTags: a Link that points back at a page already read stops', async () => {
   fake.handle((req, res) => send(res, 200, '{"tags":["x"]}', { link: '</v2/a/b/tags/list?n=1000>; rel="next"' }));
-  assert.deepEqual(await client.listTags(repo()), ['x']);
+  assert.deepEqual(await client.listTags(repo()), { tags: ['x'], invalid: 0 });
   assert.equal(fake.requests.length, 1);
 });
 
