@@ -2,6 +2,7 @@ import { EXIT, parseAnnotations, type CliContext } from '../context.js';
 import { formatVerify } from '../output.js';
 import { startProgress } from '../progress.js';
 import { resolveVerifyKeys } from '../key-resolution.js';
+import { jsonLine, printable } from '../../../shared/printable.js';
 
 export interface ImagesOptions { key: string[]; annotation: string[]; identity?: string; json?: boolean }
 
@@ -16,14 +17,14 @@ export async function images(ctx: CliContext, source: string, o: ImagesOptions):
       { onProgress: (p) => progress.update(`checked ${p.done} of ${p.total} images`), onStatus: (message) => progress.update(message) },
     );
     progress.done();
-    for (const r of results) ctx.io.out(o.json ? JSON.stringify(r) : formatVerify(r, false));
+    for (const r of results) ctx.io.out(o.json ? jsonLine(r) : formatVerify(r, false));
     if (results.length === 0) {
       // Nothing checked is not "all verified": a mistyped namespace must not pass a CI gate.
-      ctx.io.err(`signet: no images in ${source}, so nothing was verified.`);
+      ctx.io.err(`signet: no images in ${printable(source)}, so nothing was verified.`);
       ctx.setExit(EXIT.NOT_VERIFIED);
       return;
     }
-    if (!o.json) ctx.io.err(`${results.length} image${results.length === 1 ? '' : 's'} in ${source}`);
+    if (!o.json) ctx.io.err(`${results.length} image${results.length === 1 ? '' : 's'} in ${printable(source)}`);
     ctx.setExit(results.every((r) => r.verdict === 'verified') ? EXIT.OK : results.some((r) => r.verdict === 'error') ? EXIT.ERROR : EXIT.NOT_VERIFIED);
   } finally {
     progress.done();
