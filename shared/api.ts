@@ -7,6 +7,8 @@
  * No private key material is ever a result: key operations return metadata and public keys only.
  */
 
+import { quoted } from './printable.js';
+
 // ---- result shapes (mirrors of the engine's, kept structural so the renderer needs no engine code)
 
 export type Verdict = 'verified' | 'unknown-key' | 'invalid' | 'revoked' | 'unsigned' | 'error';
@@ -323,21 +325,12 @@ const list = (item: Check, max = 64): Check => (v, path) => {
   (v as unknown[]).forEach((x, i) => item(x, `${path}[${i}]`));
 };
 
-/**
- * A name from the request, as an error message may show it: JSON-quoted (so control characters
- * show as escapes) and cut short (a 100,000-character field name is not echoed whole).
- */
-function quoted(k: string): string {
-  const q = Array.from(JSON.stringify(k)); // by code point: a cut never splits a surrogate pair
-  return q.length <= 66 ? q.join('') : `${q.slice(0, 64).join('')}…" (${Array.from(k).length} characters)`;
-}
-
 function object(fields: Record<string, Check>, optional: Record<string, Check> = {}): Check {
   return (v, path) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, 'must be an object');
     const o = v as Record<string, unknown>;
     // Own properties only: `in` would let toString, constructor or __proto__ through unchecked.
-    for (const k of Object.keys(o)) if (!Object.hasOwn(fields, k) && !Object.hasOwn(optional, k)) fail(path, `unexpected field ${quoted(k)}`);
+    for (const k of Object.keys(o)) if (!Object.hasOwn(fields, k) && !Object.hasOwn(optional, k)) fail(path, `unexpected field ${quoted(k)}`) // escaped and cut: a request can name a field anything;
     for (const [k, check] of Object.entries(fields)) {
       if (!(k in o)) fail(path, `missing field "${k}"`);
       check(o[k], k);

@@ -1,12 +1,22 @@
 import type { Command } from 'commander';
 import type { Engine } from '../engine/engine.js';
 import { SignetError } from '../engine/errors.js';
+import { guardLine } from '../../shared/printable.js';
 
 /** Where the CLI writes, and its environment: injected so tests can run commands in-process. */
 export interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
   env: NodeJS.ProcessEnv;
+}
+
+/**
+ * The Io every command writes through: each line passes guardLine, so a value from outside that
+ * a formatter failed to escape still cannot clear the screen, move the cursor or reorder a line.
+ * Formatters escape fields themselves (shared/printable.ts); this is the defence behind them.
+ */
+export function guardedIo(io: Io): Io {
+  return { out: (s) => io.out(guardLine(s)), err: (s) => io.err(guardLine(s)), env: io.env };
 }
 
 /** Exit codes: verify 0 = all verified, 1 = definitely not, 2 = could not check; 64 = usage (sysexits). */

@@ -14,6 +14,7 @@ import type { Signer } from '../engine/keys/signer.js';
 import type { TrustedKey } from '../engine/cosign/verdict.js';
 import { signerFromKeyFile, trustedKeyFromFile } from './keys-from-files.js';
 import type { CliContext } from './context.js';
+import { jsonLine } from '../../shared/printable.js';
 
 export function dataDir(ctx: CliContext): string {
   return resolveDataDir(ctx.io.env);
@@ -57,7 +58,7 @@ export async function resolveVerifyKeys(ctx: CliContext, keys: readonly string[]
 
 /** `keys list` / `trust list`: a JSON array without the PEMs, or one line per key. */
 export function printKeyList<T extends { publicKeyPem: string }>(ctx: CliContext, json: boolean | undefined, list: readonly T[], empty: string, line: (k: T) => string): void {
-  if (json) ctx.io.out(JSON.stringify(list.map(({ publicKeyPem: _pem, ...rest }) => rest)));
+  if (json) ctx.io.out(jsonLine(list.map(({ publicKeyPem: _pem, ...rest }) => rest)));
   else if (list.length === 0) ctx.io.out(empty);
   else for (const k of list) ctx.io.out(line(k));
 }

@@ -3,7 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isSignetError } from '../engine/errors.js';
-import { createContext, EXIT, collect, type Io } from './context.js';
+import { createContext, EXIT, collect, guardedIo, type Io } from './context.js';
+import { printableText } from '../../shared/printable.js';
 // Option definitions only: each command imports its actions (and with them the engine, undici,
 // yaml, keytar) when it runs, so start-up and --help load commander and little else.
 import { registerSign } from './commands/sign.js';
@@ -18,7 +19,8 @@ import { registerLog } from './commands/log.js';
 
 export { EXIT };
 
-export function buildProgram(io: Io, setExit: (code: number) => void): Command {
+export function buildProgram(unguarded: Io, setExit: (code: number) => void): Command {
+  const io = guardedIo(unguarded); // commander's own output too (help, usage errors naming the arguments)
   const program = new Command('signet')
     .description('Sign and verify container images (cosign-compatible).')
     .option('--debug', 'print registry requests, credential sources and stack traces (never secrets)')
@@ -42,7 +44,8 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
 const defaultIo: Io = { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`), env: process.env };
 
 /** Runs the CLI and returns the exit code; hosts and tests call this instead of spawning. */
-export async function runCli(argv: string[], io: Io = defaultIo): Promise<number> {
+export async function runCli(argv: string[], unguarded: Io = defaultIo): Promise<number> {
+  const io = guardedIo(unguarded);
   let code: number = EXIT.OK;
   const program = buildProgram(io, (c) => { code = c; });
   try {
@@ -55,14 +58,20 @@ export async function runCli(argv: string[], io: Io = defaultIo): Promise<number
     }
     const debug = argv.includes('--debug');
     if (isSignetError(e)) {
-      io.err(`signet: ${e.message}`);
-      if (debug && e.stack) io.err(e.stack);
+      // Messages embed tags, paths, registry text: one line, escaped (shared/printable.ts).
+      io.err(`signet: ${printableText(e.message)}`);
+      if (debug && e.stack) io.err(stackOf(e));
       return e.code === 'USAGE' || e.code === 'REFERENCE_INVALID' ? EXIT.USAGE : EXIT.ERROR;
     }
-    io.err(`signet: unexpected error: ${(e as Error).message ?? String(e)}${debug ? '' : ' (run with --debug for details)'}`);
-    if (debug && e instanceof Error && e.stack) io.err(e.stack);
+    io.err(`signet: unexpected error: ${printableText((e as Error).message ?? String(e))}${debug ? '' : ' (run with --debug for details)'}`);
+    if (debug && e instanceof Error && e.stack) io.err(stackOf(e));
     return EXIT.ERROR;
   }
+}
+
+/** The stack trace for --debug, its message on one line as above (the frames are Signet's own). */
+function stackOf(e: Error): string {
+  return (e.stack ?? '').replace(e.message, () => printableText(e.message)); // a function: no $-patterns
 }
 
 function isMain(): boolean {

@@ -1,3 +1,5 @@
+import { printableText } from '../../shared/printable.js';
+
 /**
  * Progress on stderr for work that takes over a second: nothing for quick runs, a line updated
  * in place on a terminal, and an occasional plain line when stderr is a file or a CI log.
@@ -28,7 +30,7 @@ export function startProgress(stream: NodeJS.WriteStream = process.stderr, delay
   timer.unref();
   return {
     update(text: string) {
-      last = text;
+      last = printableText(text); // one line, whatever a status message quotes from a registry
       if (tty) print(false);
     },
     done() {

@@ -20,6 +20,7 @@ import { parsePublicKeyPem } from '../engine/keys/public-key.js';
 import type { Digest } from '../engine/content/digest.js';
 import { RegistryStore, SourceStore, sourceTransport } from './host-stores.js';
 import { listProgress } from './list-progress.js';
+import { quoted } from '../../shared/printable.js';
 import {
   ValidationError, isApiName, validateArgs,
   type Api, type ApiName, type ApiResponse, type ArgsOf, type KeyInfo, type ProgressEvent, type ResultOf, type TrustInfo,
@@ -183,7 +184,7 @@ export const HANDLERS: HandlerTable = {
  * words. Validation errors have code VALIDATION and never reach a handler.
  */
 export async function dispatch(name: string, args: unknown, ctx: HostContext): Promise<ApiResponse<unknown>> {
-  if (!isApiName(name)) return { ok: false, error: { code: 'VALIDATION', message: `There is no operation ${JSON.stringify(Array.from(String(name)).slice(0, 64).join(''))}.` } };
+  if (!isApiName(name)) return { ok: false, error: { code: 'VALIDATION', message: `There is no operation ${quoted(String(name))}.` } };
   let valid: ArgsOf<typeof name>;
   try {
     valid = validateArgs(name, args);

@@ -1,4 +1,5 @@
 import type { AuditEntryView, AuditRecoveryView } from '../../shared/api.js';
+import { printable, printableText } from '../../shared/printable.js';
 import { call } from './api.js';
 import { Busy, Empty, ErrorBox, shortDigest, useLoad } from './common.js';
 
@@ -30,15 +31,19 @@ function time(t: string): string {
   return t.replace('T', ' ').slice(0, 19);
 }
 
+/**
+ * React escapes HTML, but not what reorders or hides text: a bidi override in an image name or an
+ * error quoted from a registry would make the cell read otherwise. Shown as escapes, as `signet log` does.
+ */
 function SigningRow({ e }: { e: AuditEntryView }) {
   return (
     <tr>
       <td>{time(e.time)}</td>
-      <td>{e.user}</td>
+      <td>{printable(e.user)}</td>
       <td className={e.outcome === 'signed' ? 'ok' : 'bad'}>{e.outcome === 'signed' ? '✓ signed' : '✗ failed'}</td>
-      <td className="mono">{e.image}{e.digest ? ` @${shortDigest(e.digest)}` : ''}{Object.keys(e.annotations).length ? ` (${Object.entries(e.annotations).map(([k, v]) => `${k}=${v}`).join(', ')})` : ''}</td>
-      <td>{e.key.name} <span className="mono small">{e.key.fingerprint.slice(0, 23)}…</span></td>
-      <td className="small">{e.error ?? (e.registry ?? []).map((r) => `${r.location}: ${r.readBack}`).join('; ')}</td>
+      <td className="mono">{printable(e.image)}{e.digest ? ` @${shortDigest(e.digest)}` : ''}{Object.keys(e.annotations).length ? ` (${Object.entries(e.annotations).map(([k, v]) => `${printable(k)}=${printable(v)}`).join(', ')})` : ''}</td>
+      <td>{printable(e.key.name)} <span className="mono small">{e.key.fingerprint.slice(0, 23)}…</span></td>
+      <td className="small">{e.error !== undefined ? printableText(e.error) : (e.registry ?? []).map((r) => `${printable(r.location)}: ${printableText(r.readBack)}`).join('; ')}</td>
     </tr>
   );
 }

@@ -53,4 +53,21 @@ describe('Activity screen over a damaged audit log', { skip: chromiumMissing() ?
     await activity.damageNotice().waitFor({ state: 'detached' });
     assert.equal(await activity.row(/log recovered/).count(), 1);
   });
+
+  // Issue 11, finding 7: an entry's error quotes a registry, its image is whatever was asked for.
+  // React escapes HTML but not a right-to-left override, which would make the cell read
+  // otherwise; the row shows such characters as escapes, as `signet log` does.
+  test('an entry with a bidi override and control characters is shown with them escaped', async () => {
+    await new AuditLog(home).append({
+      time: '2026-03-01T11:00:00.000Z', user: 'ci', outcome: 'failed', key: { name: 'release\u202e', fingerprint: 'SHA256:abcdef', source: 'file' },
+      image: 'registry.example/team/evil\u202e1.0:gat', annotations: {}, error: 'The key "x\n2026\u2066" is bad\x1b[8m',
+    });
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const row = new ActivityPage(page).row('registry.example/team/evil');
+    const text = await row.textContent() ?? '';
+    assert.ok(text.includes('registry.example/team/evil\\u202e1.0:gat'), text);
+    assert.ok(text.includes('release\\u202e'), text);
+    assert.ok(text.includes('The key "x\\n2026\\u2066" is bad\\x1b[8m'), text);
+    assert.doesNotMatch(text, /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+  });
 });

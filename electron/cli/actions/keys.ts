@@ -7,6 +7,7 @@ import { keyStore, printKeyList } from '../key-resolution.js';
 import { readKeyFile } from '../keys-from-files.js';
 import { readPassword } from '../password.js';
 import { writeNewFile } from '../files.js';
+import { jsonLine, printable } from '../../../shared/printable.js';
 
 function ed25519Hint(ctx: CliContext, alg: KeyAlgorithm): void {
   if (alg === 'ed25519') ctx.io.err('Note: some admission controllers accept only ECDSA P-256 keys; use --alg ecdsa-p256 for the widest compatibility.');
@@ -14,11 +15,11 @@ function ed25519Hint(ctx: CliContext, alg: KeyAlgorithm): void {
 
 async function askFingerprint(name: string, fingerprint: string): Promise<string> {
   if (!process.stdin.isTTY) {
-    throw new SignetError('USAGE', `Deleting "${name}" destroys its private key for good: run in a terminal to type its fingerprint (${fingerprint}) back, or pass --yes.`);
+    throw new SignetError('USAGE', `Deleting "${printable(name)}" destroys its private key for good: run in a terminal to type its fingerprint (${fingerprint}) back, or pass --yes.`);
   }
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    return await rl.question(`Deleting "${name}" destroys its private key for good. Type its fingerprint (${fingerprint}) to confirm: `);
+    return await rl.question(`Deleting "${printable(name)}" destroys its private key for good. Type its fingerprint (${fingerprint}) to confirm: `);
   } finally {
     rl.close();
   }
@@ -26,24 +27,24 @@ async function askFingerprint(name: string, fingerprint: string): Promise<string
 
 export async function generateFile(ctx: CliContext, prefix: string, o: { alg: KeyAlgorithm }): Promise<void> {
   const r = await generateKeyFiles(prefix, o.alg);
-  ctx.io.out(`Private key written to ${r.privatePath}\nPublic key written to ${r.publicPath}\nFingerprint ${r.fingerprint}`);
+  ctx.io.out(`Private key written to ${printable(r.privatePath)}\nPublic key written to ${printable(r.publicPath)}\nFingerprint ${r.fingerprint}`);
   ed25519Hint(ctx, o.alg);
 }
 
 export async function generate(ctx: CliContext, name: string, o: { alg: KeyAlgorithm; json?: boolean }): Promise<void> {
   const meta = await keyStore(ctx).generate(name, o.alg);
-  ctx.io.out(o.json ? JSON.stringify(meta) : `Generated ${algorithmName(meta.algorithm)} key "${meta.name}" (id ${meta.id}) in the OS keychain\nFingerprint ${meta.fingerprint}`);
+  ctx.io.out(o.json ? jsonLine(meta) : `Generated ${algorithmName(meta.algorithm)} key "${printable(meta.name)}" (id ${meta.id}) in the OS keychain\nFingerprint ${meta.fingerprint}`);
   ed25519Hint(ctx, o.alg);
 }
 
 export async function list(ctx: CliContext, o: { json?: boolean }): Promise<void> {
   printKeyList(ctx, o.json, await keyStore(ctx).list(), 'No keys yet: signet keys generate NAME, or signet keys import FILE --name NAME.',
-    (k) => `${k.name.padEnd(20)} ${k.algorithm.padEnd(10)} ${k.fingerprint}  id ${k.id}  created ${k.created}${k.inKeychain ? '' : '  MISSING from the keychain'}`);
+    (k) => `${printable(k.name).padEnd(20)} ${k.algorithm.padEnd(10)} ${k.fingerprint}  id ${k.id}  created ${k.created}${k.inKeychain ? '' : '  MISSING from the keychain'}`);
 }
 
 export async function rename(ctx: CliContext, name: string, newName: string): Promise<void> {
   const meta = await keyStore(ctx).rename(name, newName);
-  ctx.io.out(`Renamed to "${meta.name}" (${meta.fingerprint})`);
+  ctx.io.out(`Renamed to "${printable(meta.name)}" (${meta.fingerprint})`);
 }
 
 export async function remove(ctx: CliContext, name: string, o: { yes?: boolean }): Promise<void> {
@@ -54,27 +55,27 @@ export async function remove(ctx: CliContext, name: string, o: { yes?: boolean }
     confirm = await askFingerprint(meta.name, meta.fingerprint);
   }
   const meta = await store.delete(name, confirm);
-  ctx.io.out(`Deleted "${meta.name}" (${meta.fingerprint}) from the OS keychain`);
+  ctx.io.out(`Deleted "${printable(meta.name)}" (${meta.fingerprint}) from the OS keychain`);
 }
 
 export async function importKey(ctx: CliContext, file: string, o: { name: string; json?: boolean }): Promise<void> {
   const pem = await readKeyFile(file);
   const store = keyStore(ctx);
   await store.list(); // a missing keychain is reported before the password is asked for
-  const meta = await store.importCosignKey(pem, await readPassword(`Password for ${file}: `, ctx.io.env), o.name).catch((e: unknown) => {
+  const meta = await store.importCosignKey(pem, await readPassword(`Password for ${printable(file)}: `, ctx.io.env), o.name).catch((e: unknown) => {
     if (e instanceof SignetError && (e.code === 'KEY_PASSWORD_WRONG' || e.code === 'KEY_INVALID')) {
       throw new SignetError(e.code, `${file}: ${e.message} Nothing was imported.`);
     }
     throw e;
   });
-  ctx.io.out(o.json ? JSON.stringify(meta) : `Imported ${algorithmName(meta.algorithm)} key "${meta.name}" (id ${meta.id}) into the OS keychain\nFingerprint ${meta.fingerprint}`);
+  ctx.io.out(o.json ? jsonLine(meta) : `Imported ${algorithmName(meta.algorithm)} key "${printable(meta.name)}" (id ${meta.id}) into the OS keychain\nFingerprint ${meta.fingerprint}`);
 }
 
 export async function exportPublic(ctx: CliContext, name: string, o: { out?: string }): Promise<void> {
   const { meta, publicKey } = await keyStore(ctx).publicKey(name);
   if (o.out) {
     await writeNewFile(o.out, publicKey.pem, 0o644);
-    ctx.io.err(`Public key of "${meta.name}" written to ${o.out}`);
+    ctx.io.err(`Public key of "${printable(meta.name)}" written to ${printable(o.out)}`);
   } else {
     ctx.io.out(publicKey.pem.replace(/\n$/, ''));
   }
@@ -87,5 +88,5 @@ export async function exportPrivate(ctx: CliContext, name: string, o: { out: str
   const password = await readPassword('Password for the exported key (at least 8 characters): ', ctx.io.env, true);
   const { meta, pem } = await store.exportCosignKey(name, password);
   await writeNewFile(o.out, pem, 0o600);
-  ctx.io.out(`Private key of "${meta.name}" written to ${o.out}, encrypted as cosign does (use it with COSIGN_PASSWORD)\nFingerprint ${meta.fingerprint}`);
+  ctx.io.out(`Private key of "${printable(meta.name)}" written to ${printable(o.out)}, encrypted as cosign does (use it with COSIGN_PASSWORD)\nFingerprint ${meta.fingerprint}`);
 }

@@ -5,6 +5,7 @@ import { isDigest } from '../../engine/content/digest.js';
 import type { PlatformChoice } from '../../engine/platform-choice.js';
 import type { SignResult } from '../../engine/sign.js';
 import type { PlatformFlags } from '../platform-options.js';
+import { printable } from '../../../shared/printable.js';
 
 const PLATFORM = /^[^/\s]+\/[^/\s]+(\/[^/\s]+)?$/;
 
@@ -31,6 +32,6 @@ export function platformChoice(o: PlatformFlags): PlatformChoice {
 export function severalMatched(result: SignResult, names: readonly string[]): string[] {
   return [...new Set(names)].flatMap((name) => {
     const matched = result.signatures.filter((s) => s.platform === name && s.digest !== result.digest);
-    return matched.length > 1 ? [`--platform ${name} matched ${matched.length} platform manifests; all of them were signed: ${matched.map((s) => s.digest).join(', ')}`] : [];
+    return matched.length > 1 ? [`--platform ${printable(name)} matched ${matched.length} platform manifests; all of them were signed: ${matched.map((s) => s.digest).join(', ')}`] : [];
   });
 }

@@ -6,6 +6,7 @@ import { exportPolicy as enginePolicyExport, type PolicyFormat, type PolicyKey }
 import type { CliContext } from '../context.js';
 import { dataDir } from '../key-resolution.js';
 import { keyNameFromPath, readKeyFile } from '../keys-from-files.js';
+import { printable, printableText } from '../../../shared/printable.js';
 
 export interface PolicyExportOptions { format: PolicyFormat; images: string; key: string[]; out?: string }
 
@@ -21,13 +22,13 @@ export async function exportPolicy(ctx: CliContext, o: PolicyExportOptions): Pro
   if (!o.out) {
     if (o.format === 'cosign') throw new SignetError('USAGE', 'The cosign export is a script plus the key files it names: give --out FILE (e.g. --out policy/verify.sh).');
     ctx.io.out(main!.content.replace(/\n$/, ''));
-    for (const c of companions) ctx.io.err(`Not written (give --out FILE to write it beside the policy): ${c.path}`);
+    for (const c of companions) ctx.io.err(`Not written (give --out FILE to write it beside the policy): ${printable(c.path)}`);
   } else {
     const dir = dirname(o.out);
     await writeFileAtomic(o.out, main!.content, main!.mode ?? 0o644);
     for (const c of companions) await writeFileAtomic(join(dir, c.path), c.content, c.mode ?? 0o644);
-    ctx.io.out([o.out, ...companions.map((c) => join(dir, c.path))].map((p) => `Wrote ${p}`).join('\n'));
+    ctx.io.out([o.out, ...companions.map((c) => join(dir, c.path))].map((p) => `Wrote ${printable(p)}`).join('\n'));
   }
-  ctx.io.err(`Trusted keys: ${keys.map((k) => `${k.name} (${k.fingerprint})`).join(', ')}`);
-  for (const n of result.notes) ctx.io.err(`Note: ${n}`);
+  ctx.io.err(`Trusted keys: ${keys.map((k) => `${printable(k.name)} (${k.fingerprint})`).join(', ')}`);
+  for (const n of result.notes) ctx.io.err(`Note: ${printableText(n)}`);
 }

@@ -6,6 +6,7 @@ import type { PushProgress, PushResult } from '../../engine/push.js';
 import { SignetError } from '../../engine/errors.js';
 import type { PlatformFlags } from '../platform-options.js';
 import { platformChoice, severalMatched } from './platform-choice.js';
+import { jsonLine, printable } from '../../../shared/printable.js';
 
 export interface PushOptions extends PlatformFlags { sign?: string; annotation: string[]; json?: boolean }
 
@@ -26,8 +27,8 @@ export function progressLine(p: PushProgress): string {
 
 export function formatPush(r: PushResult): string {
   const lines = [
-    `Pushed ${r.source}`,
-    `  to        ${r.destination}`,
+    `Pushed ${printable(r.source)}`,
+    `  to        ${printable(r.destination)}`,
     `  digest    ${r.digest}`,
     `  blobs     ${r.blobs.uploaded} uploaded (${mib(r.blobs.bytesUploaded)}), ${r.blobs.skipped} already there, ${mib(r.blobs.bytesTotal)} in all`,
   ];
@@ -61,7 +62,7 @@ export async function push(ctx: CliContext, source: string, dest: string, o: Pus
     progress.done();
     const notes = result.signature ? severalMatched(result.signature, o.platform) : [];
     if (o.json) {
-      ctx.io.out(JSON.stringify(result));
+      ctx.io.out(jsonLine(result));
       for (const n of notes) ctx.io.err(`signet: ${n}`);
     } else {
       ctx.io.out([formatPush(result), ...notes].join('\n'));

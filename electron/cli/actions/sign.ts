@@ -4,6 +4,7 @@ import { startProgress } from '../progress.js';
 import { auditLog, resolveSigner } from '../key-resolution.js';
 import type { PlatformFlags } from '../platform-options.js';
 import { platformChoice, severalMatched } from './platform-choice.js';
+import { jsonLine, printableText } from '../../../shared/printable.js';
 
 export interface SignOptions extends PlatformFlags { key: string; annotation: string[]; identity?: string; json?: boolean }
 
@@ -25,7 +26,7 @@ export async function sign(ctx: CliContext, image: string, o: SignOptions): Prom
     progress.done();
     const notes = severalMatched(result, o.platform);
     if (o.json) {
-      ctx.io.out(JSON.stringify(result));
+      ctx.io.out(jsonLine(result));
       for (const n of notes) ctx.io.err(`signet: ${n}`);
     } else {
       ctx.io.out([formatSign(result), ...notes].join('\n'));
@@ -33,7 +34,7 @@ export async function sign(ctx: CliContext, image: string, o: SignOptions): Prom
     try {
       await log.recordSigned(audit, annotations, result);
     } catch (e) {
-      ctx.io.err(`signet: the image is signed, but the audit log could not be written: ${(e as Error).message}`);
+      ctx.io.err(`signet: the image is signed, but the audit log could not be written: ${printableText((e as Error).message)}`);
       ctx.setExit(EXIT.ERROR);
     }
   } finally {

@@ -4,6 +4,7 @@ import { shortFingerprint } from '../../engine/cosign/verdict.js';
 import type { CliContext } from '../context.js';
 import { printKeyList, trustStore } from '../key-resolution.js';
 import { readKeyFile } from '../keys-from-files.js';
+import { jsonLine, printable } from '../../../shared/printable.js';
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) throw new SignetError('USAGE', 'Paste the public key (PEM) on stdin, or give a file: signet trust add FILE --name NAME.');
@@ -16,22 +17,22 @@ export async function add(ctx: CliContext, file: string, o: { name: string; json
     if (e instanceof SignetError && (e.code === 'KEY_INVALID' || e.code === 'KEY_UNSUPPORTED')) throw new SignetError(e.code, `${file === '-' ? 'stdin' : file}: ${e.message}`);
     throw e;
   });
-  ctx.io.out(o.json ? JSON.stringify(entry) : `Trusted "${entry.name}" (${entry.algorithm})\nFingerprint ${entry.fingerprint}\nCheck this fingerprint with ${entry.name} over another channel before relying on it.`);
+  ctx.io.out(o.json ? jsonLine(entry) : `Trusted "${printable(entry.name)}" (${entry.algorithm})\nFingerprint ${entry.fingerprint}\nCheck this fingerprint with ${printable(entry.name)} over another channel before relying on it.`);
 }
 
 export async function list(ctx: CliContext, o: { json?: boolean }): Promise<void> {
   printKeyList(ctx, o.json, await trustStore(ctx).list(), 'No trusted keys yet: signet trust add FILE --name NAME.',
-    (e) => `${e.name.padEnd(20)} ${e.algorithm.padEnd(10)} ${e.fingerprint}  added ${e.added}${e.revokedAt ? `  REVOKED ${e.revokedAt}` : ''}`);
+    (e) => `${printable(e.name).padEnd(20)} ${e.algorithm.padEnd(10)} ${e.fingerprint}  added ${e.added}${e.revokedAt ? `  REVOKED ${e.revokedAt}` : ''}`);
 }
 
 export async function revoke(ctx: CliContext, name: string): Promise<void> {
   const { entry, already } = await trustStore(ctx).revoke(name);
   ctx.io.out(already
-    ? `"${entry.name}" (${shortFingerprint(entry.fingerprint)}) was already revoked on ${entry.revokedAt}`
-    : `Revoked "${entry.name}" (${entry.fingerprint}) at ${entry.revokedAt}: images signed only by this key now verify as revoked`);
+    ? `"${printable(entry.name)}" (${shortFingerprint(entry.fingerprint)}) was already revoked on ${entry.revokedAt}`
+    : `Revoked "${printable(entry.name)}" (${entry.fingerprint}) at ${entry.revokedAt}: images signed only by this key now verify as revoked`);
 }
 
 export async function remove(ctx: CliContext, name: string): Promise<void> {
   const entry = await trustStore(ctx).remove(name);
-  ctx.io.out(`Removed "${entry.name}" (${entry.fingerprint}) from the trust store`);
+  ctx.io.out(`Removed "${printable(entry.name)}" (${entry.fingerprint}) from the trust store`);
 }

@@ -2,6 +2,7 @@ import { EXIT, parseAnnotations, type CliContext } from '../context.js';
 import { formatVerify } from '../output.js';
 import { startProgress } from '../progress.js';
 import { resolveVerifyKeys } from '../key-resolution.js';
+import { jsonLine } from '../../../shared/printable.js';
 
 export interface VerifyOptions { key: string[]; annotation: string[]; identity?: string; json?: boolean; verbose?: boolean }
 
@@ -13,7 +14,7 @@ export async function verify(ctx: CliContext, images: string[], o: VerifyOptions
   try {
     const results = await engine.verify(images, { keys, requiredAnnotations }, (p) => progress.update(`checked ${p.done} of ${p.total} images`), o.identity !== undefined ? { identity: o.identity } : {});
     progress.done();
-    for (const r of results) ctx.io.out(o.json ? JSON.stringify(r) : formatVerify(r, o.verbose === true || images.length === 1));
+    for (const r of results) ctx.io.out(o.json ? jsonLine(r) : formatVerify(r, o.verbose === true || images.length === 1));
     if (!o.json && results.length > 1) {
       const count = (v: string) => results.filter((r) => r.verdict === v).length;
       ctx.io.err(`${results.length} images: ${count('verified')} verified, ${results.length - count('verified') - count('error')} not verified, ${count('error')} could not be checked`);

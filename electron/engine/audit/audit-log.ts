@@ -14,6 +14,7 @@ import type { SignResult } from '../sign.js';
 import { ensureDir, ioError, waitForFileUnlock, withFileLock } from '../data-dir.js';
 import { parseAuditLog, type AuditEntry, type AuditKey, type AuditRecord } from './audit-lines.js';
 import { recoverAuditLog, type AuditDamage } from './audit-recovery.js';
+import { printableText } from '../../../shared/printable.js';
 
 export type { AuditDamage } from './audit-recovery.js';
 export type { AuditEntry, AuditKey, AuditRecord, AuditRecovery } from './audit-lines.js';
@@ -137,7 +138,7 @@ export class AuditLog {
         location: s.location,
         attempts: s.attempts,
         alreadyPresent: s.alreadyPresent,
-        readBack: s.readBack.message,
+        readBack: printableText(s.readBack.message),
       })),
     });
   }
@@ -150,7 +151,9 @@ export class AuditLog {
       key,
       image,
       annotations,
-      error: error instanceof Error ? error.message : String(error),
+      // Stored escaped, on one line: the message can quote a registry (an annotation key with a
+      // newline and a fake entry after it), and `jq -r .error` prints what is stored.
+      error: printableText(error instanceof Error ? error.message : String(error)),
     });
   }
 

@@ -1,6 +1,7 @@
 import { SignetError } from '../errors.js';
 import { isDigest, type Digest } from '../content/digest.js';
 import { parseStrictJson, StrictJsonError } from './strict-json.js';
+import { quoted, quotedValue } from '../../../shared/printable.js';
 
 /**
  * The simple-signing payload: the exact bytes a cosign signature covers.
@@ -56,7 +57,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 function exactFields(obj: unknown, where: string, fields: readonly string[]): Record<string, unknown> {
   if (!isObject(obj)) bad(`${where} must be an object`);
   const keys = Object.keys(obj);
-  for (const k of keys) if (!fields.includes(k)) bad(`${where} has an unexpected field "${k}"`);
+  for (const k of keys) if (!fields.includes(k)) bad(`${where} has an unexpected field ${quoted(k)}`);
   for (const f of fields) if (!(f in obj)) bad(`${where} is missing the field "${f}"`);
   return obj;
 }
@@ -72,10 +73,10 @@ export function parsePayload(bytes: Uint8Array): SimpleSigningPayload {
   }
   const top = exactFields(doc, 'the payload', ['critical', 'optional']);
   const critical = exactFields(top.critical, '"critical"', ['type', 'image', 'identity']);
-  if (critical.type !== SIMPLE_SIGNING_TYPE) bad(`critical.type is ${JSON.stringify(critical.type)}, not "${SIMPLE_SIGNING_TYPE}"`);
+  if (critical.type !== SIMPLE_SIGNING_TYPE) bad(`critical.type is ${quotedValue(critical.type)}, not "${SIMPLE_SIGNING_TYPE}"`);
   const image = exactFields(critical.image, 'critical.image', ['docker-manifest-digest']);
   const digest = image['docker-manifest-digest'];
-  if (!isDigest(digest)) bad(`critical.image.docker-manifest-digest ${JSON.stringify(digest)} is not a sha256 digest`);
+  if (!isDigest(digest)) bad(`critical.image.docker-manifest-digest ${quotedValue(digest)} is not a sha256 digest`);
   const identity = exactFields(critical.identity, 'critical.identity', ['docker-reference']);
   const ref = identity['docker-reference'];
   if (typeof ref !== 'string') bad('critical.identity.docker-reference must be a string');

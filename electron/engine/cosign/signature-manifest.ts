@@ -2,6 +2,7 @@ import { SignetError } from '../errors.js';
 import { sha256Digest, digestHex, type Digest } from '../content/digest.js';
 import { COSIGN_SIGNATURE_ANNOTATION, IMAGE_MANIFEST_TYPES, MediaType } from '../content/media-types.js';
 import { parseManifest, type Descriptor } from '../content/manifest.js';
+import { quoted } from '../../../shared/printable.js';
 
 /**
  * The cosign signature manifest stored at tag `sha256-<hex>.sig`: an OCI image manifest whose
@@ -39,7 +40,7 @@ export function parseSignatureManifest(bytes: Uint8Array, headerType?: string): 
     throw new SignetError('SIGNATURE_MANIFEST_INVALID', `The signature manifest is malformed: ${(e as Error).message}`, {}, { cause: e });
   }
   if (m.kind !== 'manifest' || !IMAGE_MANIFEST_TYPES.includes(m.mediaType)) {
-    throw new SignetError('SIGNATURE_MANIFEST_INVALID', `The signature manifest is an ${m.mediaType}, not an image manifest.`);
+    throw new SignetError('SIGNATURE_MANIFEST_INVALID', `The signature manifest has the media type ${quoted(m.mediaType)}, not an image manifest's.`);
   }
   return m.layers.map(layerFromDescriptor);
 }

@@ -1,7 +1,10 @@
+import { printableText, quoted } from '../../../shared/printable.js';
+
 /**
  * JSON parsing as strict as containers/image's "paranoid" unmarshalling: the text must be valid
  * JSON and no object may repeat a key. JSON.parse alone silently keeps the last duplicate,
  * which would let two readers of one payload see different claims.
+ * Messages quote the text's keys escaped and cut (shared/printable.ts): they come from a registry.
  */
 export class StrictJsonError extends Error {}
 
@@ -10,7 +13,7 @@ export function parseStrictJson(text: string): unknown {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new StrictJsonError(`not valid JSON (${(e as Error).message})`);
+    throw new StrictJsonError(`not valid JSON (${printableText((e as Error).message, { max: 200 })})`);
   }
   assertNoDuplicateKeys(text);
   return value;
@@ -34,7 +37,7 @@ function assertNoDuplicateKeys(text: string): void {
       const top = stack[stack.length - 1];
       if (top?.expectKey) {
         const key = JSON.parse(text.slice(i, j + 1)) as string;
-        if (top.keys.has(key)) throw new StrictJsonError(`the key "${key}" appears twice in one object`);
+        if (top.keys.has(key)) throw new StrictJsonError(`the key ${quoted(key)} appears twice in one object`);
         top.keys.add(key);
         top.expectKey = false;
       }

@@ -7,6 +7,7 @@ import { signatureEncodingProblem } from '../keys/signature-encoding.js';
 import type { KeyAlgorithm } from '../keys/algorithms.js';
 import { parsePayload, type SimpleSigningPayload } from './payload.js';
 import type { StoredSignature } from './signature-store.js';
+import { quoted, quotedValue } from '../../../shared/printable.js';
 
 /**
  * The verdict logic (design §4): from every stored signature of one image digest and the keys
@@ -116,7 +117,7 @@ export function evaluateSignature(image: ImageUnderTest, sig: StoredSignature, p
   }
   reasons.push('The payload blob matches its digest.');
   if (sig.layer.mediaType !== MediaType.CosignSimpleSigning) {
-    reasons.push(`The layer's media type is ${sig.layer.mediaType}, not a cosign simple-signing payload.`);
+    reasons.push(`The layer's media type is ${quoted(sig.layer.mediaType)}, not a cosign simple-signing payload.`);
     return report('invalid');
   }
 
@@ -191,7 +192,7 @@ export function evaluateSignature(image: ImageUnderTest, sig: StoredSignature, p
     identityRepo = undefined;
   }
   if (identityRepo !== image.repository) {
-    reasons.push(`It was signed for the repository ${identityRepo ?? JSON.stringify(parsed.dockerReference)}, not ${image.repository}.`);
+    reasons.push(`It was signed for the repository ${identityRepo ?? quotedValue(parsed.dockerReference)}, not ${image.repository}.`);
     return report('invalid', fields);
   }
   reasons.push(`Its identity ${parsed.dockerReference} matches the repository.`);
@@ -199,7 +200,7 @@ export function evaluateSignature(image: ImageUnderTest, sig: StoredSignature, p
   for (const [k, v] of Object.entries(policy.requiredAnnotations ?? {})) {
     const have = parsed.optional?.[k];
     if (have !== v) {
-      reasons.push(have === undefined ? `The required annotation ${k}=${v} is missing.` : `The annotation ${k} is ${JSON.stringify(have)}, but ${JSON.stringify(v)} is required.`);
+      reasons.push(have === undefined ? `The required annotation ${k}=${v} is missing.` : `The annotation ${k} is ${quotedValue(have)}, but ${JSON.stringify(v)} is required.`);
       return report('invalid', fields);
     }
     reasons.push(`The annotation ${k}=${v} is present.`);

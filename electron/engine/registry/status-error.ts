@@ -1,4 +1,5 @@
 import { SignetError, type ErrorCode } from '../errors.js';
+import { printable } from '../../../shared/printable.js';
 import { Retryable, afterAttempts, isRetryableStatus, readBounded, retryAfterMs, type Response } from './http.js';
 
 /**
@@ -30,15 +31,11 @@ export function summariseErrorBody(text: string): string {
   const parts = errors.slice(0, 3).map((e: { code?: unknown; message?: unknown }) => {
     const code = typeof e?.code === 'string' ? e.code : '';
     const message = typeof e?.message === 'string' ? e.message : '';
-    return clean([code, message].filter((s) => s !== '').join(': '));
+    // The registry's own words, as a value from outside: escaped and cut (shared/printable.ts).
+    return printable([code, message].filter((s) => s !== '').join(': '), { max: 200 });
   }).filter((s) => s !== '');
   if (errors.length > 3) parts.push(`and ${errors.length - 3} more`);
   return parts.join('; ');
-}
-
-function clean(s: string): string {
-  const t = s.replace(/[^\x20-\x7e]/g, '?');
-  return t.length > 200 ? `${t.slice(0, 197)}...` : t;
 }
 
 /** "The registry R answered 500 Internal Server Error for GET /v2/..." (or "The server S" after a redirect elsewhere). */

@@ -68,3 +68,24 @@ test('strict JSON accepts escapes and nesting, rejects duplicates at any depth',
   assert.throws(() => parseStrictJson('{"a":{"b":1,"b":2}}'), /"b" appears twice/);
   assert.throws(() => parseStrictJson('{"a":1,"\\u0061":2}'), /"a" appears twice/);
 });
+
+// Issue 11, finding 6: a payload's field names come from whoever pushed it, and the error naming
+// one is shown on a terminal and stored in audit.log. Quoted, escaped and cut where it is made.
+test('a field name, a repeated key or a value in an error is quoted, escaped and cut', () => {
+  const base = JSON.parse(loadFixture('handmade-ed25519').payload.toString());
+  const messageOf = (f: () => unknown) => {
+    try { f(); } catch (e) { assert.ok(isPayloadError(e) || e instanceof Error, String(e)); return (e as Error).message; }
+    return assert.fail('accepted');
+  };
+  const evil = `x\n\x1b[2J\x1b[32mVERIFIED by alice\u202e${'y'.repeat(200)}`;
+  const field = messageOf(() => parsePayload(Buffer.from(JSON.stringify({ ...base, critical: { ...base.critical, [evil]: 1 } }))));
+  assert.match(field, /"critical" has an unexpected field "x\\n\\x1b\[2J\\x1b\[32mVERIFIED by alice\\u202ey+…" \(229 characters\)/);
+  const type = messageOf(() => parsePayload(Buffer.from(JSON.stringify({ ...base, critical: { ...base.critical, type: evil } }))));
+  assert.match(type, /critical\.type is "x\\n\\x1b\[2J/);
+  const dup = messageOf(() => parseStrictJson(`{${JSON.stringify(evil)}:1,${JSON.stringify(evil)}:2}`));
+  assert.match(dup, /the key "x\\n\\x1b\[2J.*…" \(229 characters\) appears twice/);
+  for (const m of [field, type, dup]) {
+    assert.doesNotMatch(m, /[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/);
+    assert.ok(m.length < 200, m);
+  }
+});

@@ -48,3 +48,22 @@ test('a malformed signature manifest is SIGNATURE_MANIFEST_INVALID, not a crash'
     assert.throws(() => parseSignatureManifest(Buffer.from(b)), (e: unknown) => e instanceof SignetError && e.code === 'SIGNATURE_MANIFEST_INVALID', b);
   }
 });
+
+// Issue 11, findings 6 and 7: a signature manifest whose annotation key carries a newline and a
+// fake audit entry could not be parsed; the error named the key raw, and it reached the terminal
+// and audit.log. The key is quoted, escaped and cut in the message.
+test('a malformed signature manifest names a hostile annotation key or media type escaped', () => {
+  const fx = loadFixture('skopeo-ed25519');
+  const doc = JSON.parse(fx.sigManifest.toString());
+  const evil = `x\n2026-12-01T00:00:00Z  root  SIGNED  r.example/app:1\n\x1b[8m${'z'.repeat(100)}`;
+  doc.layers[0].annotations[evil] = null;
+  const messageOf = (bytes: Buffer) => {
+    try { parseSignatureManifest(bytes); } catch (e) { assert.ok(e instanceof SignetError && e.code === 'SIGNATURE_MANIFEST_INVALID', String(e)); return e.message; }
+    return assert.fail('accepted');
+  };
+  const key = messageOf(Buffer.from(JSON.stringify(doc)));
+  assert.match(key, /layers\[0\]\.annotations\["x\\n2026-12-01T00:00:00Z  root  SIGNED  r\.example\/app:1\\n\\x1b\[8m…" \(158 characters\)\] must be a string, got null/);
+  const index = messageOf(Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] })));
+  assert.match(index, /has the media type "application\/vnd\.oci\.image\.index\.v1\+json", not an image manifest's/);
+  for (const m of [key, index]) assert.doesNotMatch(m, /[\u0000-\u001f\u007f-\u009f]/);
+});
