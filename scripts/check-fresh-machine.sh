@@ -45,6 +45,7 @@ node_bin=$(readlink -f "$(command -v node)")
 node_prefix=$(dirname "$(dirname "$node_bin")")
 commit=$(git -C "$repo" rev-parse HEAD)
 node_version=$(node --version)
+npm_globalconfig=$(npm config get globalconfig 2>/dev/null || true)
 
 # Unmounts everything under $1, deepest first; refuses to go on (so nothing is deleted through a
 # mount of the host's /dev or /sys) when a mount is left.
@@ -82,7 +83,8 @@ make_root() {  # $1 = root dir
   mkdir -p "$r/etc/ssl/certs" "$r/usr/local/share/ca-certificates"
   cp /etc/ssl/certs/ca-certificates.crt "$r/etc/ssl/certs/"
   cp -a /usr/local/share/ca-certificates/. "$r/usr/local/share/ca-certificates/" 2>/dev/null || true
-  [ -f /etc/npmrc ] && cp /etc/npmrc "$r/etc/npmrc"
+  # npm reads the CA file setting from its global config ($prefix/etc/npmrc).
+  if [ -f "$npm_globalconfig" ]; then mkdir -p "$r$(dirname "$npm_globalconfig")" && cp "$npm_globalconfig" "$r$npm_globalconfig"; fi
   # A fresh clone of the committed HEAD (uncommitted changes are not checked), with the shared
   # fixtures beside it, as CI lays them.
   git clone -q "$repo" "$r/root/signet" && git -C "$r/root/signet" checkout -q "$commit"
