@@ -15,7 +15,8 @@ bash scripts/install-app-deps.sh --ci "${TEST_PKGS[@]}"
 NODE24_DIR=.cache/node24
 if [ "${SIGNET_TEST_NODE24:-}" != 0 ] && [ "$(node -p 'process.versions.node.split(".")[0]')" != 24 ]; then
   if ! "$NODE24_DIR/node_modules/node/bin/node" --version 2>/dev/null | grep -q '^v24\.'; then
-    npm install --no-save --no-audit --no-fund --prefix "$NODE24_DIR" node@24 >/dev/null
+    # --prefix would also move npm's global config (registry, proxy, CA file) to $NODE24_DIR/etc: keep it.
+    npm install --no-save --no-audit --no-fund --prefix "$NODE24_DIR" --globalconfig "$(npm config get globalconfig)" node@24 >/dev/null
   fi
   echo "Node 24 for the tests: $("$NODE24_DIR/node_modules/node/bin/node" --version)"
 fi
