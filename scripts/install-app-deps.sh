@@ -22,11 +22,13 @@ TOOLS=(python3:python3 make:make g++:g++)
 
 os=$(uname -s)
 id="" id_like=""
-if [ -r /etc/os-release ]; then
-  # shellcheck disable=SC1091
-  id=$(. /etc/os-release && echo "${ID:-}")
-  # shellcheck disable=SC1091
-  id_like=$(. /etc/os-release && echo "${ID_LIKE:-}")
+# SIGNET_OS_RELEASE stands in for /etc/os-release in test/unit/scripts/install-app-deps.test.ts.
+os_release=${SIGNET_OS_RELEASE:-/etc/os-release}
+if [ -r "$os_release" ]; then
+  # shellcheck disable=SC1090
+  id=$(. "$os_release" && echo "${ID:-}")
+  # shellcheck disable=SC1090
+  id_like=$(. "$os_release" && echo "${ID_LIKE:-}")
 fi
 is_family() { [[ " $id $id_like " == *" $1 "* ]]; }
 
