@@ -51,8 +51,8 @@ npm_globalconfig=$(npm config get globalconfig 2>/dev/null || true)
 # mount of the host's /dev or /sys) when a mount is left.
 unmount_all() {
   local r=$1 m
-  for m in $(awk -v r="$r/" 'index($2, r) == 1 {print $2}' /proc/self/mounts | sort -r); do umount "$m" || umount -l "$m"; done
-  if awk -v r="$r/" 'index($2, r) == 1 {found=1} END {exit !found}' /proc/self/mounts; then
+  for m in $(awk -v r="$r" '$2 == r || index($2, r "/") == 1 {print $2}' /proc/self/mounts | sort -r); do umount "$m" || umount -l "$m"; done
+  if awk -v r="$r" '$2 == r || index($2, r "/") == 1 {found=1} END {exit !found}' /proc/self/mounts; then
     echo "check-fresh-machine: mounts are left under $r; not deleting it" >&2; exit 1
   fi
 }
@@ -89,6 +89,9 @@ make_root() {  # $1 = root dir
   # fixtures beside it, as CI lays them.
   git clone -q "$repo" "$r/root/signet" && git -C "$r/root/signet" checkout -q "$commit"
   mkdir -p "$r/root/shared" && cp -a "$fixtures" "$r/root/shared/fixtures"
+  # The root is a mount point of its own, as on a real machine: podman's layer unpacking remounts
+  # "/" and fails with "remount /, flags: 0x44000: invalid argument" in a plain directory.
+  mount --bind "$r" "$r" && mount --make-private "$r"
   mount -t proc proc "$r/proc"
   mount --bind /dev "$r/dev" && mount --make-private "$r/dev"
   mount --bind /dev/pts "$r/dev/pts"

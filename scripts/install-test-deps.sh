@@ -4,7 +4,8 @@
 # Node 24 for the second run of the unit and integration tests. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TEST_PKGS=(docker-registry apache2-utils skopeo podman gnome-keyring libsecret-tools dbus chromium xvfb xauth)
+# openssl: the token-auth test registry's certificate is made with its CLI (test/helpers/registry.ts).
+TEST_PKGS=(docker-registry apache2-utils skopeo podman gnome-keyring libsecret-tools dbus chromium xvfb xauth openssl)
 # No Electron binary can be downloaded on every machine; the engine and web host do not need it.
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1
 bash scripts/install-app-deps.sh --ci "${TEST_PKGS[@]}"
