@@ -123,6 +123,7 @@ if [ "$which" != test ]; then
   # host's address, and the page must answer 200.
   r=$work/root-app; make_root "$r"; t0=$SECONDS
   applog=$work/logs/app.log
+  : >"$applog"  # now, not in the background job: the wait below must not read the last run's log
   # Its own process group (setsid), so that stopping it stops npm, tsc and the host alike.
   setsid bash -c "$(declare -f in_root stamp); node_prefix='$node_prefix'; NODE_EXTRA_CA_CERTS='${NODE_EXTRA_CA_CERTS:-}'; in_root '$r' '$app_cmd' 2>&1 | stamp 0" >"$applog" 2>&1 &
   pid=$!
@@ -134,7 +135,8 @@ if [ "$which" != test ]; then
     sleep 1
   done
   took=$((SECONDS - t0))
-  code=$( [ -n "$url" ] && curl -s -o /dev/null -w '%{http_code}' "${url%%#*}" || echo none)
+  code=none
+  [ -n "$url" ] && code=$(curl -s -o /dev/null -w '%{http_code}' "${url%%#*}" || true)
   kill -TERM -- "-$pid" 2>/dev/null || true
   wait "$pid" || true
   changed=$(git -C "$r/root/signet" status --porcelain | tr '\n' ' ')
@@ -143,7 +145,7 @@ if [ "$which" != test ]; then
   else
     log "app: FAIL after $took s: address ${url:-not printed}, page answered $code (see $applog)"; status=1
   fi
-  grep -a -E '^ *[0-9]+ (installing with apt-get|signet:|No Electron|> signet@|added )' "$applog" | sed 's/^/  app: /' | tee -a "$work/logs/summary.txt"
+  { grep -a -E '^ *[0-9]+ (installing with apt-get|signet:|No Electron|> signet@|added )' "$applog" || true; } | sed 's/^/  app: /' | tee -a "$work/logs/summary.txt"
   stop_chroot_processes "$r"; unmount_all "$r"
 fi
 
@@ -159,7 +161,7 @@ if [ "$which" != app ]; then
   last=$(tail -n 1 "$testlog" | sed -E 's/^ *[0-9]+ //')
   if [ "$rc" -eq 0 ]; then log "test: PASS in $took s: $last"; else log "test: FAIL (exit $rc) after $took s: $last (see $testlog)"; status=1; fi
   # The per-Node summaries and any failure named above the last line.
-  grep -a -E '^ *[0-9]+ (installing with apt-get|Node 24 for the tests|added |> signet@|The unit and integration tests again|ℹ duration_ms)' "$testlog" | sed 's/^/  test: /' | tee -a "$work/logs/summary.txt"
+  { grep -a -E '^ *[0-9]+ (installing with apt-get|Node 24 for the tests|added |> signet@|The unit and integration tests again|ℹ duration_ms)' "$testlog" || true; } | sed 's/^/  test: /' | tee -a "$work/logs/summary.txt"
   awk '/^ *[0-9]+ Node v[0-9]/ {show=1} show' "$testlog" | sed 's/^/  test: /' | tee -a "$work/logs/summary.txt"
   stop_chroot_processes "$r"; unmount_all "$r"
 fi
