@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
-import { ed25519ph } from '@noble/curves/ed25519.js';
+import { ed25519, ed25519ph } from '@noble/curves/ed25519.js';
 import { findSigner, verifySignature } from '../../../electron/engine/keys/verify-signature.js';
 import { parsePublicKeyPem, publicKeyFromSpki, type PublicKey } from '../../../electron/engine/keys/public-key.js';
 import { generatePrivateKey } from '../../../electron/engine/keys/private-key.js';
@@ -81,11 +81,16 @@ test('Ed25519: RFC 8032 section 7.1 test vector 2', () => {
 /** OpenSSL's own answer, without Signet's checks around it. */
 const opensslAlone = (key: PublicKey, data: Uint8Array, sig: Uint8Array) => nodeVerify(null, data, createPublicKey({ key: Buffer.from(key.spki), format: 'der', type: 'spki' }), sig);
 
-test('Ed25519: a small-order key verifies nothing, not even a forgery OpenSSL alone accepts', () => {
-  const identity = edSpki(TORSION[0]!.toBytes());
+test('Ed25519: a small-order key verifies nothing, not even a forgery that satisfies the verification equation', () => {
+  const raw = TORSION[0]!.toBytes();
+  const identity = edSpki(raw);
   const forged = withS(Uint8Array.from([...basePoint(42n).toBytes(), ...new Uint8Array(32)]), 42n); // R = [42]B, S = 42
   const data = Buffer.from('any message at all');
-  assert.equal(opensslAlone(identity, data, forged), true, 'the forgery is real for OpenSSL');
+  // The forgery is real: ZIP-215, which accepts small-order keys, verifies it. OpenSSL 3.0 (Node 20)
+  // accepts it too; OpenSSL 3.5 (Node 24) refuses small-order keys itself, so its answer is no
+  // precondition here: Signet must refuse under either.
+  assert.equal(ed25519.verify(forged, data, raw, { zip215: true }), true, 'the forgery satisfies the equation');
+  if (process.versions.openssl.startsWith('3.0.')) assert.equal(opensslAlone(identity, data, forged), true, 'OpenSSL 3.0 alone accepts the forgery');
   assert.equal(verifySignature(identity, data, forged), null);
 });
 
