@@ -16,8 +16,12 @@
 //    fetched and evaluated once);
 //  - sig-bound-strangers: that many distinct valid signatures by keys nobody trusts, verified
 //    against `--keys` trusted Ed25519 keys: the worst CPU one image can cost within the bounds
-//    (`--strangers N` measures N such signatures instead, e.g. 1,000, what the bound was chosen against).
+//    (`--strangers N` measures N such signatures instead, e.g. 1,000, what the bound was chosen against);
+//  - trickle:         `signet verify HOST/app:v1` against a server that sends the manifest one byte
+//    every 1.5 s, with SIGNET_HTTP_TIMEOUT_MS=2000 (finding 9) and the default whole-request deadline
+//    and per-image budget: the wall time is the budget that holds it (`--no-trickle` skips it: ~2 min).
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHostileRegistry, sha256 } from '../test/helpers/hostile-registry.js';
@@ -66,12 +70,12 @@ function setSignatures(layers: SignatureLayer[]): number {
 
 interface Row { name: string; wallS: number; rssMiB: number; exit: number; requests: number; blobMiB: number; said: string }
 
-async function run(name: string, args: string[]): Promise<Row> {
+async function run(name: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Row> {
   reg.requests.length = 0;
   reg.blobBytesSent = 0;
   const timeFile = join(work, `time-${name}.txt`);
   const child = spawn('/usr/bin/time', ['-f', '%e %M', '-o', timeFile, process.execPath, CLI, ...args], {
-    env: { ...process.env, SIGNET_HOME: join(work, 'home'), DOCKER_CONFIG: work, REGISTRY_AUTH_FILE: '/nonexistent' },
+    env: { ...process.env, SIGNET_HOME: join(work, 'home'), DOCKER_CONFIG: work, REGISTRY_AUTH_FILE: '/nonexistent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -111,6 +115,25 @@ const strangers: SignatureLayer[] = [];
 for (let i = 0; i < STRANGERS; i++) strangers.push(await signedBy(generatePrivateKey('ed25519')));
 setSignatures(strangers);
 rows.push(await run(`sig-${STRANGERS}-strangers`, ['verify', `${reg.host}/app:v1`, ...keyArgs]));
+
+if (!process.argv.includes('--no-trickle')) {
+  // One byte every 1.5 s: never silent for as long as the 2 s idle timeout, so only the
+  // whole-request deadline and the image's budget end it. Requests are counted like the double's.
+  const trickle = createServer((req, res) => {
+    req.resume();
+    reg.requests.push({ method: req.method ?? 'GET', path: req.url ?? '' });
+    if (req.url === '/v2/') { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{}'); return; }
+    res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'content-length': String(manifest.length) });
+    let i = 0;
+    const timer = setInterval(() => { if (i < manifest.length) res.write(manifest.subarray(i, ++i)); else { clearInterval(timer); res.end(); } }, 1500);
+    res.on('close', () => clearInterval(timer));
+  });
+  await new Promise<void>((r) => trickle.listen(0, '127.0.0.1', r));
+  const port = (trickle.address() as { port: number }).port;
+  rows.push(await run('trickle', ['verify', `127.0.0.1:${port}/app:v1`, ...keyArgs], { SIGNET_HTTP_TIMEOUT_MS: '2000' }));
+  trickle.closeAllConnections();
+  trickle.close();
+}
 
 await reg.stop();
 console.log(`Node ${process.versions.node}, ${TRUSTED_KEYS} trusted Ed25519 keys, payload ${payloadDigest.slice(0, 19)}…, 13,500-layer manifest ${size13500} bytes`);
