@@ -11,6 +11,8 @@ import { parsePublicKeyPem, publicKeyFromSpki, type PublicKey } from '../../../e
 import { generatePrivateKey, privateKeyFromPkcs8 } from '../../../electron/engine/keys/private-key.js';
 import { signatureEncodingProblem } from '../../../electron/engine/keys/signature-encoding.js';
 import { SignetError } from '../../../electron/engine/errors.js';
+import { parseTrustFile } from '../../../electron/engine/trust/trust-store.js';
+import { parseKeysFile } from '../../../electron/engine/keystore/key-metadata.js';
 
 const data = Buffer.from('DSSEv1 28 application/vnd.in-toto+json 2 {}');
 const pemOf = (k: KeyObject) => k.export({ format: 'pem', type: 'spki' }) as string;
@@ -129,4 +131,13 @@ test('findSigner picks the right key among all five kinds, and no key for a stra
   assert.equal(verifySignature(mislabelled, data, nodeSign('sha256', data, rsa2048.privateKey)), null);
   const mislabelledEc: PublicKey = { ...keys[2]!, algorithm: 'rsa' };
   assert.equal(verifySignature(mislabelledEc, data, nodeSign('sha384', data, { key: ec384.privateKey, dsaEncoding: 'der' })), null);
+});
+
+test('trust.json may hold an RSA or P-384 key (verification only); keys.json, the keys Signet signs with, may not', () => {
+  for (const pair of [rsa2048, ec384]) {
+    const pub = parsePublicKeyPem(pemOf(pair.publicKey));
+    const trusted = parseTrustFile({ version: 1, keys: [{ name: 'kms', fingerprint: pub.fingerprint, publicKeyPem: pub.pem, added: '2026-01-01T00:00:00Z' }] });
+    assert.equal(trusted[0]!.algorithm, pub.algorithm);
+    assert.throws(() => parseKeysFile({ version: 1, keys: [{ id: '0123456789abcdef', name: 'kms', fingerprint: pub.fingerprint, publicKeyPem: pub.pem, created: '2026-01-01T00:00:00Z' }] }), /does not sign with/);
+  }
 });
