@@ -14,6 +14,7 @@ import { bundleReferrerOf } from '../../electron/engine/formats/sigstore-bundle/
 import { bundleCandidate, parseReferrersIndex } from '../../electron/engine/formats/sigstore-bundle/referrers-index.js';
 import { readBundleEvidence } from '../../electron/engine/formats/sigstore-bundle/read-evidence.js';
 import { checkBundle } from '../../electron/engine/formats/sigstore-bundle/check-bundle.js';
+import { buildBundleSignature } from '../../electron/engine/formats/sigstore-bundle/build-bundle-signature.js';
 import type { Read } from '../../electron/engine/formats/sigstore-bundle/problem.js';
 import { generatePrivateKey } from '../../electron/engine/keys/private-key.js';
 import { signerFromPrivateKey } from '../../electron/engine/keys/signer.js';
@@ -126,10 +127,7 @@ test('referrers lists: arbitrary and mutated bytes give the entries or a typed p
 // A real signature, so the whole read and check can also verify (and must verify only unmutated).
 const key = generatePrivateKey('ecdsa-p256');
 const trusted = { name: 'release', publicKey: key.publicKey };
-const signedStatement = Buffer.from(JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', subject: [{ name: '127.0.0.1:5000/team/app', digest: { sha256: IMAGE.slice(7) } }], predicateType: SIGN, predicate: {} }));
-const { buildBundleSignature } = await import('../../electron/engine/formats/sigstore-bundle/build-bundle-signature.js');
 const real = await buildBundleSignature({ signer: signerFromPrivateKey(key), subject: { digest: IMAGE as Digest, mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 10 }, repository: '127.0.0.1:5000/team/app' });
-void signedStatement;
 
 test('a bundle read and checked end to end: any referrer manifest and bundle bytes give a report within 1 s; verified only with the layer Signet signed', () => {
   const manifestAndBundle = fc.oneof(

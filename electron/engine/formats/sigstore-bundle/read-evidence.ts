@@ -8,6 +8,7 @@
 import { sha256Digest, type Digest } from '../../content/digest.js';
 import type { ImageManifest } from '../../content/manifest.js';
 import { parseBundle, type BundleKeyMaterial, type SigstoreBundle } from './bundle.js';
+import { MAX_BUNDLE_BYTES } from './media-types.js';
 import type { BundleProblem } from './problem.js';
 import { bundleReferrerOf, type BundleReferrer } from './referrer-manifest.js';
 import { parseStatement, type InTotoStatement } from './statement.js';
@@ -46,10 +47,14 @@ export interface BundleEvidenceInput {
 }
 
 export function readBundleEvidence(input: BundleEvidenceInput): BundleEvidenceRead {
-  const bundleDigest = sha256Digest(input.bundleBytes);
-  const fail = (problem: BundleProblem, signed?: SignedButUnreadable): BundleEvidenceRead => ({ ok: false, problem, bundleDigest, ...(signed ? { signed } : {}) });
   const referrer = isReferrer(input.manifest) ? { ok: true as const, value: input.manifest } : bundleReferrerOf(input.manifest);
+  const tooBig = input.bundleBytes.length > MAX_BUNDLE_BYTES;
+  // Never hash more than a bundle may be: past the bound, the layer's own digest names it (or, with
+  // no readable manifest either, the digest of the bound's worth of bytes: they are never read).
+  const bundleDigest = tooBig && referrer.ok ? referrer.value.layer.digest : sha256Digest(tooBig ? input.bundleBytes.subarray(0, MAX_BUNDLE_BYTES + 1) : input.bundleBytes);
+  const fail = (problem: BundleProblem, signed?: SignedButUnreadable): BundleEvidenceRead => ({ ok: false, problem, bundleDigest, ...(signed ? { signed } : {}) });
   if (!referrer.ok) return fail(referrer.problem);
+  if (tooBig) return fail({ status: 'error', reason: `The bundle is ${input.bundleBytes.length} bytes, more than the ${MAX_BUNDLE_BYTES} Signet reads for one bundle.` });
   const layer = referrer.value.layer;
   if (bundleDigest !== layer.digest || input.bundleBytes.length !== layer.size) {
     return fail({ status: 'invalid', reason: `The bundle's bytes (${input.bundleBytes.length} bytes, ${bundleDigest}) are not the layer its manifest names (${layer.size} bytes, ${layer.digest}).` });

@@ -62,3 +62,10 @@ test('bundle bytes that are not the layer the manifest names are invalid (a regi
   const r = readBundleEvidence({ manifest, bundleBytes: other });
   assert.ok(!r.ok && r.problem.status === 'invalid' && /are not the layer its manifest names/.test(r.problem.reason));
 });
+
+test('bundle bytes past the bound are could-not-check, and are not hashed whole', () => {
+  const huge = Buffer.alloc(MAX_BUNDLE_BYTES + 10, 0x20);
+  const r = readBundleEvidence({ manifest, bundleBytes: huge });
+  assert.ok(!r.ok && r.problem.status === 'error' && /more than the/.test(r.problem.reason));
+  assert.equal(r.bundleDigest, sha256Digest(bundle), 'named by the layer digest its manifest gives');
+});
