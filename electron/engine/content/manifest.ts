@@ -33,6 +33,8 @@ export interface ImageManifest {
   layers: Descriptor[];
   annotations?: Record<string, string>;
   subject?: Descriptor;
+  /** OCI 1.1: what kind of artifact this manifest is (a referrer's type), when it says. */
+  artifactType?: string;
 }
 
 export interface ImageIndex {
@@ -41,6 +43,7 @@ export interface ImageIndex {
   mediaType: string;
   manifests: Descriptor[];
   annotations?: Record<string, string>;
+  artifactType?: string;
 }
 
 export type AnyManifest = ImageManifest | ImageIndex;
@@ -81,8 +84,16 @@ export function parseDescriptor(v: unknown, what: string, field: string): Descri
     if (typeof p.variant === 'string') d.platform.variant = p.variant;
     if (typeof p['os.version'] === 'string') d.platform['os.version'] = p['os.version'];
   }
-  if (typeof v.artifactType === 'string') d.artifactType = v.artifactType;
+  const artifactType = parseArtifactType(v.artifactType, what, `${field}.artifactType`);
+  if (artifactType !== undefined) d.artifactType = artifactType;
   return d;
+}
+
+/** OCI 1.1 `artifactType`: absent, or a non-empty string (a media type, RFC 6838). */
+function parseArtifactType(v: unknown, what: string, field: string): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v === '') invalid(what, field, `must be a non-empty string, got ${quotedValue(v)}`);
+  return v;
 }
 
 /**
@@ -110,11 +121,12 @@ export function parseManifest(bytes: Uint8Array, headerType?: string): AnyManife
     invalid(what, 'mediaType', `is ${quotedValue(mediaType)} but the source served it as ${quotedValue(header)}`);
   }
   const annotations = parseAnnotations(doc.annotations, what, 'annotations');
+  const artifactType = parseArtifactType(doc.artifactType, what, 'artifactType');
 
   if (INDEX_TYPES.includes(mediaType)) {
     if (!Array.isArray(doc.manifests)) invalid(what, 'manifests', `must be an array, got ${quotedValue(doc.manifests)}`);
     const manifests = doc.manifests.map((m, i) => parseDescriptor(m, what, `manifests[${i}]`));
-    return { kind: 'index', schemaVersion: 2, mediaType, manifests, ...(annotations ? { annotations } : {}) };
+    return { kind: 'index', schemaVersion: 2, mediaType, manifests, ...(annotations ? { annotations } : {}), ...(artifactType !== undefined ? { artifactType } : {}) };
   }
   if (IMAGE_MANIFEST_TYPES.includes(mediaType)) {
     const config = parseDescriptor(doc.config, what, 'config');
@@ -123,6 +135,7 @@ export function parseManifest(bytes: Uint8Array, headerType?: string): AnyManife
     const m: ImageManifest = { kind: 'manifest', schemaVersion: 2, mediaType, config, layers };
     if (annotations) m.annotations = annotations;
     if (doc.subject !== undefined) m.subject = parseDescriptor(doc.subject, what, 'subject');
+    if (artifactType !== undefined) m.artifactType = artifactType;
     return m;
   }
   return invalid(what, 'mediaType', `${quotedValue(mediaType)} is not a manifest type Signet understands (OCI or Docker v2 image manifest or index)`);

@@ -5,12 +5,13 @@
  */
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { SignetError } from '../errors.js';
-import type { KeyAlgorithm } from './algorithms.js';
-import { algorithmOf } from './key-object.js';
+import type { PublicKeyAlgorithm } from './algorithms.js';
+import { publicKeyAlgorithmOf } from './key-object.js';
 import { decodePem, encodePem } from './pem.js';
 
 export interface PublicKey {
-  algorithm: KeyAlgorithm;
+  /** What it verifies; a key Signet signs with is narrower (KeyAlgorithm, private-key.ts). */
+  algorithm: PublicKeyAlgorithm;
   /** DER SubjectPublicKeyInfo, canonical (EC points uncompressed, as Go's x509 writes them). */
   spki: Uint8Array;
   /** '-----BEGIN PUBLIC KEY-----' PEM of `spki`, as cosign writes cosign.pub. */
@@ -39,7 +40,7 @@ export function publicKeyFromSpki(spki: Uint8Array): PublicKey {
 
 /** Used by private-key.ts to derive the public half; `what` names the source in errors. */
 export function publicKeyFromKeyObject(key: KeyObject, what: string): PublicKey {
-  const algorithm = algorithmOf(key, what);
+  const algorithm = publicKeyAlgorithmOf(key, what);
   const canonical = new Uint8Array(canonicalKey(key).export({ format: 'der', type: 'spki' }));
   return Object.freeze({
     algorithm,
@@ -62,10 +63,10 @@ export function fingerprintOf(spki: Uint8Array): string {
   return `SHA256:${createHash('sha256').update(spki).digest('hex')}`;
 }
 
-/** Plain reasons for the usual mix-ups: a certificate, a private key, an RSA-only PEM. */
+/** Plain reasons for the usual mix-ups: a certificate, a private key, a PKCS#1 RSA PEM. */
 function wrongLabel(label: string): SignetError {
   if (label === 'RSA PUBLIC KEY') {
-    return new SignetError('KEY_UNSUPPORTED', 'The public key is an RSA key; Signet supports only Ed25519 and ECDSA P-256 keys.', { label });
+    return new SignetError('KEY_UNSUPPORTED', 'The public key is an RSA key in PKCS#1 form ("RSA PUBLIC KEY"); give it as a "PUBLIC KEY" PEM, as cosign writes it (openssl rsa -RSAPublicKey_in -pubout).', { label });
   }
   if (label.includes('PRIVATE KEY')) {
     return new SignetError('KEY_INVALID', `This is a private key ("${label}"), not a public key: give the public key file (cosign.pub) instead.`, { label });

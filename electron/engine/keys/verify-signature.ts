@@ -11,13 +11,56 @@
  *   goes through OpenSSL with noble's verdict (ed25519-strict.ts); Ed25519ph is noble's alone.
  * - ecdsa-p256 keys: ECDSA over SHA-256, ASN.1 DER only, as cosign (Go's ecdsa.VerifyASN1).
  *   A raw 64-byte r||s is deliberately NOT accepted: cosign would reject it.
+ * - ecdsa-p384 / ecdsa-p521 keys: ECDSA over SHA-384 / SHA-512, the hash that matches the curve
+ *   (sigstore's algorithm registry: ECDSA_P384_SHA_384, ECDSA_P521_SHA_512), DER only.
+ * - rsa keys: PKCS#1 v1.5 or PSS (salt length as the signature says, Go's PSSSaltLengthAuto),
+ *   each over SHA-256, SHA-384 or SHA-512: every RSA scheme a cosign key can be used with.
+ *   Accepting several hashes for one key is sound: each verifies only what that key's holder
+ *   signed over these exact bytes.
  */
-import { createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { constants, createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { ed25519ph } from '@noble/curves/ed25519.js';
 import { ED25519_SPKI_PREFIX, nobleVerifies, opensslVerifies, strictEd25519Key, type StrictEd25519Key } from './ed25519-strict.js';
 import type { PublicKey } from './public-key.js';
 
-export type SignatureScheme = 'ed25519' | 'ed25519ph' | 'ecdsa-p256-sha256';
+export type SignatureScheme =
+  | 'ed25519' | 'ed25519ph'
+  | 'ecdsa-p256-sha256' | 'ecdsa-p384-sha384' | 'ecdsa-p521-sha512'
+  | 'rsa-pkcs1v15-sha256' | 'rsa-pkcs1v15-sha384' | 'rsa-pkcs1v15-sha512'
+  | 'rsa-pss-sha256' | 'rsa-pss-sha384' | 'rsa-pss-sha512';
+
+/** A plain name for a scheme, for reasons shown to people. */
+export function describeScheme(s: SignatureScheme): string {
+  switch (s) {
+    case 'ed25519': return 'Ed25519';
+    case 'ed25519ph': return 'Ed25519ph, as cosign sign makes with an Ed25519 key';
+    case 'ecdsa-p256-sha256': return 'ECDSA P-256, SHA-256';
+    case 'ecdsa-p384-sha384': return 'ECDSA P-384, SHA-384';
+    case 'ecdsa-p521-sha512': return 'ECDSA P-521, SHA-512';
+    case 'rsa-pkcs1v15-sha256': return 'RSA PKCS#1 v1.5, SHA-256';
+    case 'rsa-pkcs1v15-sha384': return 'RSA PKCS#1 v1.5, SHA-384';
+    case 'rsa-pkcs1v15-sha512': return 'RSA PKCS#1 v1.5, SHA-512';
+    case 'rsa-pss-sha256': return 'RSA-PSS, SHA-256';
+    case 'rsa-pss-sha384': return 'RSA-PSS, SHA-384';
+    case 'rsa-pss-sha512': return 'RSA-PSS, SHA-512';
+  }
+}
+
+/** The hash each ECDSA curve is used with, and the scheme it names. */
+const ECDSA: Readonly<Record<string, { curve: string; hash: string; scheme: SignatureScheme }>> = {
+  'ecdsa-p256': { curve: 'prime256v1', hash: 'sha256', scheme: 'ecdsa-p256-sha256' },
+  'ecdsa-p384': { curve: 'secp384r1', hash: 'sha384', scheme: 'ecdsa-p384-sha384' },
+  'ecdsa-p521': { curve: 'secp521r1', hash: 'sha512', scheme: 'ecdsa-p521-sha512' },
+};
+
+const RSA_SCHEMES: ReadonlyArray<{ hash: string; padding: number; scheme: SignatureScheme }> = [
+  { hash: 'sha256', padding: constants.RSA_PKCS1_PADDING, scheme: 'rsa-pkcs1v15-sha256' },
+  { hash: 'sha384', padding: constants.RSA_PKCS1_PADDING, scheme: 'rsa-pkcs1v15-sha384' },
+  { hash: 'sha512', padding: constants.RSA_PKCS1_PADDING, scheme: 'rsa-pkcs1v15-sha512' },
+  { hash: 'sha256', padding: constants.RSA_PKCS1_PSS_PADDING, scheme: 'rsa-pss-sha256' },
+  { hash: 'sha384', padding: constants.RSA_PKCS1_PSS_PADDING, scheme: 'rsa-pss-sha384' },
+  { hash: 'sha512', padding: constants.RSA_PKCS1_PSS_PADDING, scheme: 'rsa-pss-sha512' },
+];
 
 const STRICT = { zip215: false } as const;
 
@@ -51,9 +94,21 @@ export function findSigner<K>(keys: readonly K[], publicKeyOf: (k: K) => PublicK
         slow.push({ key, raw, strict });
         break;
       }
-      case 'ecdsa-p256': {
-        const ko = p256KeyObject(publicKey.spki);
-        if (ko !== null && never(() => nodeVerify('sha256', data, { key: ko, dsaEncoding: 'der' }, signature))) return { key, scheme: 'ecdsa-p256-sha256' };
+      case 'ecdsa-p256':
+      case 'ecdsa-p384':
+      case 'ecdsa-p521': {
+        const { curve, hash, scheme } = ECDSA[publicKey.algorithm]!;
+        const ko = keyObject(publicKey.spki, (k) => k.asymmetricKeyType === 'ec' && k.asymmetricKeyDetails?.namedCurve === curve);
+        if (ko !== null && never(() => nodeVerify(hash, data, { key: ko, dsaEncoding: 'der' }, signature))) return { key, scheme };
+        break;
+      }
+      case 'rsa': {
+        const ko = keyObject(publicKey.spki, (k) => k.asymmetricKeyType === 'rsa');
+        // Only a signature as long as the modulus can verify (RFC 8017 §8.1.2, §8.2.2).
+        if (ko === null || signature.length !== Math.ceil((ko.asymmetricKeyDetails?.modulusLength ?? 0) / 8)) break;
+        for (const { hash, padding, scheme } of RSA_SCHEMES) {
+          if (never(() => nodeVerify(hash, data, { key: ko, padding, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, signature))) return { key, scheme };
+        }
         break;
       }
       default:
@@ -95,19 +150,19 @@ function ed25519Key(spki: Uint8Array, raw: Uint8Array): StrictEd25519Key | null 
 /**
  * Parsing SPKI costs more than an ECDSA verify; verifying many signatures with one key is the
  * common case, so the KeyObject is cached per spki buffer (weakly, so keys can be collected).
+ * A key whose SPKI is not of the kind its label says (`fits`) never verifies anything.
  */
-const p256Cache = new WeakMap<Uint8Array, KeyObject | null>();
+const keyObjectCache = new WeakMap<Uint8Array, KeyObject | null>();
 
-function p256KeyObject(spki: Uint8Array): KeyObject | null {
-  const hit = p256Cache.get(spki);
-  if (hit !== undefined) return hit;
-  let ko: KeyObject | null = null;
-  try {
-    const parsed = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
-    if (parsed.asymmetricKeyType === 'ec' && parsed.asymmetricKeyDetails?.namedCurve === 'prime256v1') ko = parsed;
-  } catch {
-    ko = null;
+function keyObject(spki: Uint8Array, fits: (k: KeyObject) => boolean): KeyObject | null {
+  let ko = keyObjectCache.get(spki);
+  if (ko === undefined) {
+    try {
+      ko = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+    } catch {
+      ko = null;
+    }
+    keyObjectCache.set(spki, ko);
   }
-  p256Cache.set(spki, ko);
-  return ko;
+  return ko !== null && fits(ko) ? ko : null;
 }

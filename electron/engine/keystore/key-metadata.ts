@@ -3,7 +3,7 @@
  * (id, name, algorithm, fingerprint, public key PEM, created). The private key is never here.
  */
 import { join } from 'node:path';
-import type { KeyAlgorithm } from '../keys/algorithms.js';
+import { isSigningAlgorithm, type KeyAlgorithm } from '../keys/algorithms.js';
 import { parsePublicKeyPem, type PublicKey } from '../keys/public-key.js';
 import { expectObject, expectString, parseVersionedKeys, readJsonFile, writeJsonAtomic } from '../data-dir.js';
 
@@ -32,8 +32,11 @@ function parseEntry(v: unknown, i: number): KeyMetadata {
   const id = expectString(o, 'id', what);
   if (!/^[0-9a-f]{16}$/.test(id)) throw new Error(`${what} has an id that is not 16 hex digits`);
   const pub = publicKeyField(o, what);
+  // A key in the keychain is one Signet signs with; trust.json may hold any key it verifies with.
+  const algorithm = pub.algorithm;
+  if (!isSigningAlgorithm(algorithm)) throw new Error(`${what} is a ${algorithm} key, which Signet does not sign with`);
   const origin = o['origin'] === 'imported' ? 'imported' : 'generated';
-  return { id, name: expectString(o, 'name', what), algorithm: pub.algorithm, fingerprint: pub.fingerprint, publicKeyPem: pub.pem, created: expectString(o, 'created', what), origin };
+  return { id, name: expectString(o, 'name', what), algorithm, fingerprint: pub.fingerprint, publicKeyPem: pub.pem, created: expectString(o, 'created', what), origin };
 }
 
 export function parseKeysFile(doc: unknown): KeyMetadata[] {

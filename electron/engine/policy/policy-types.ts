@@ -3,7 +3,7 @@
  * they are. Each format lives in its own module; index.ts picks one.
  */
 import { SignetError } from '../errors.js';
-import type { KeyAlgorithm } from '../keys/algorithms.js';
+import type { PublicKeyAlgorithm } from '../keys/algorithms.js';
 
 export type PolicyFormat = 'cosign' | 'containers' | 'kyverno' | 'kyverno-ivp' | 'policy-controller';
 export const POLICY_FORMATS: readonly PolicyFormat[] = ['cosign', 'containers', 'kyverno', 'kyverno-ivp', 'policy-controller'];
@@ -11,7 +11,7 @@ export const POLICY_FORMATS: readonly PolicyFormat[] = ['cosign', 'containers', 
 /** A key the policy trusts: public material only. */
 export interface PolicyKey {
   name: string;
-  algorithm: KeyAlgorithm;
+  algorithm: PublicKeyAlgorithm;
   fingerprint: string;
   publicKeyPem: string;
 }

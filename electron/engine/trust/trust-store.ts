@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { SignetError } from '../errors.js';
-import type { KeyAlgorithm } from '../keys/algorithms.js';
+import type { PublicKeyAlgorithm } from '../keys/algorithms.js';
 import { parsePublicKeyPem } from '../keys/public-key.js';
 import type { TrustedKey } from '../cosign/verdict.js';
 import { checkName, expectObject, expectString, optionalString, parseVersionedKeys, readJsonFile, withFileLock, writeJsonAtomic } from '../data-dir.js';
@@ -13,7 +13,7 @@ import { publicKeyField, readKeyMetadata, type KeyMetadata } from '../keystore/k
 
 export interface TrustEntry {
   name: string;
-  algorithm: KeyAlgorithm;
+  algorithm: PublicKeyAlgorithm;
   fingerprint: string;
   publicKeyPem: string;
   /** ISO times. */
