@@ -7,7 +7,7 @@ import { POLICY_FORMATS, type PolicyExportView, type PolicyFormat, type PolicyMo
 import { call, saveFile } from './api.js';
 import { copyText } from './clipboard.js';
 import { Busy, ErrorBox, useAction, useLoad } from './common.js';
-import { imagePatterns } from './policy-patterns.js';
+import { imagePatterns } from '../../shared/policy-patterns.js';
 
 export const POLICY_LABEL: Record<PolicyFormat, string> = {
   cosign: 'cosign verify script', containers: 'containers policy.json (podman, skopeo, CRI-O)', kyverno: 'Kyverno ClusterPolicy',
@@ -53,7 +53,7 @@ export function PolicyForm({ keys }: { keys: string[] }) {
           <small id={`${id}-audit`} className={auditImpossible ? 'warn' : 'hint'}>{auditImpossible ? AUDIT_MEANS.containers : `Audit: ${AUDIT_MEANS[format]}.`}</small>
         </fieldset>
         <label>Images it covers
-          <input value={images} list={`${id}-patterns`} onChange={(e) => { setImages(e.target.value); setTouched(true); }} placeholder="registry.example.com/team/*" required />
+          <input value={images} size={40} list={`${id}-patterns`} onChange={(e) => { setImages(e.target.value); setTouched(true); }} placeholder="registry.example.com/team/*" required />
           <datalist id={`${id}-patterns`}>{patterns.all.map((p) => <option key={p} value={p} />)}</datalist>
         </label>
         <button type="submit">Show policy</button>

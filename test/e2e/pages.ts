@@ -156,10 +156,13 @@ export class PolicyFormPart {
   constructor(readonly root: Locator) {}
   async show(o: { format: string; mode?: 'Enforce' | 'Audit'; images?: string }): Promise<void> {
     await this.root.getByLabel('Policy format').selectOption(o.format);
-    if (o.mode) await this.root.getByLabel(new RegExp(`^${o.mode}:`)).check();
+    if (o.mode) await this.mode(o.mode).check();
     if (o.images !== undefined) await this.root.getByLabel('Images it covers').fill(o.images);
     await this.root.getByRole('button', { name: 'Show policy' }).click();
     await this.root.locator('.policy').waitFor();
+  }
+  mode(mode: 'Enforce' | 'Audit'): Locator {
+    return this.root.getByRole('radio', { name: new RegExp(`${mode}:`) });
   }
   images(): Locator {
     return this.root.getByLabel('Images it covers');

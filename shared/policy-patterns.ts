@@ -1,7 +1,7 @@
-// Image patterns for a policy, from the sources in the side list: each registry source's own
+// Image patterns for a policy, from the sources in the Images side list: each registry source's own
 // pattern, and one for them all (their longest common repository path, then "/*"), which every
 // format accepts (containers reads "host/ns/*" as the scope host/ns).
-import type { Source } from '../../shared/api.js';
+import type { Source } from './api.js';
 
 /** A source's images as a pattern: a namespace's "host/prefix/*", a repository's "host/repo*". */
 export function sourcePattern(s: Source): string | null {
