@@ -30,6 +30,14 @@ describe('every audited change in Activity and signet log --json, a test per kin
   let page: Page;
   let dir: string;
   let env: NodeJS.ProcessEnv;
+  let app: AppPage;
+  let keys: KeysPage;
+
+  /** A cosign key pair made by the CLI, `<dir>/<name>.key` (encrypted with `password`) and `.pub`. */
+  async function keyFiles(name: string, password: string): Promise<void> {
+    const made = await runSignet(['keys', 'generate-file', join(dir, name), '--alg', 'ecdsa-p256'], { env: { ...env, COSIGN_PASSWORD: password } });
+    assert.equal(made.code, 0, made.stderr);
+  }
 
   /** The change records of one kind in `signet log --json`, oldest first, each checked for who and when. */
   async function logged(kind: string): Promise<any[]> {
@@ -47,7 +55,6 @@ describe('every audited change in Activity and signet log --json, a test per kin
 
   /** The Activity rows of one kind, newest first, as their text. */
   async function activity(kind: 'keys' | 'teammates' | 'registries' | 'policies'): Promise<string[]> {
-    const app = new AppPage(page);
     const a = new ActivityPage(page);
     await app.go('Activity');
     await a.refresh();
@@ -61,6 +68,7 @@ describe('every audited change in Activity and signet log --json, a test per kin
     env = { ...kc.env, SIGNET_HOME: join(dir, 'home'), TZ: ZONE };
     desktop = await openDesktop(env, { acceptDownloads: true, permissions: ['clipboard-read', 'clipboard-write'] });
     ({ host, page } = desktop);
+    [app, keys] = [new AppPage(page), new KeysPage(page)];
     await page.goto(host.url);
   });
   after(async () => {
@@ -71,10 +79,7 @@ describe('every audited change in Activity and signet log --json, a test per kin
   });
 
   test('keys: generated, imported, renamed, private key exported (CLI), deleted', async () => {
-    const app = new AppPage(page);
-    const keys = new KeysPage(page);
-    const made = await runSignet(['keys', 'generate-file', join(dir, 'imported'), '--alg', 'ecdsa-p256'], { env: { ...env, COSIGN_PASSWORD: 'import-password' } });
-    assert.equal(made.code, 0, made.stderr);
+    await keyFiles('imported', 'import-password');
     await app.go('Keys & teammates');
     await keys.generate('Release Key');
     await keys.importKey(join(dir, 'imported.key'), 'CI Key', 'import-password');
@@ -103,10 +108,7 @@ describe('every audited change in Activity and signet log --json, a test per kin
   });
 
   test('teammates: added, revoked, restored, removed', async () => {
-    const app = new AppPage(page);
-    const keys = new KeysPage(page);
-    const made = await runSignet(['keys', 'generate-file', join(dir, 'alice'), '--alg', 'ecdsa-p256'], { env: { ...env, COSIGN_PASSWORD: 'alice-password' } });
-    assert.equal(made.code, 0, made.stderr);
+    await keyFiles('alice', 'alice-password');
     await app.go('Keys & teammates');
     const fp = await keys.addTeammate('Alice', await readFile(join(dir, 'alice.pub'), 'utf8'));
     for (const [change, label] of [['Revoke', 'Revoke Alice'], ['Restore', 'Restore Alice']] as const) {
@@ -124,7 +126,6 @@ describe('every audited change in Activity and signet log --json, a test per kin
   });
 
   test('registries: added, credentials changed, edited (a new host), removed; never the password', async () => {
-    const app = new AppPage(page);
     const registries = new RegistriesPage(page);
     await app.go('Registries');
     await registries.add(open.host, 'none');
@@ -161,9 +162,8 @@ describe('every audited change in Activity and signet log --json, a test per kin
   });
 
   test('policies: the team policy in audit mode, copied, and a CLI export; both recorded with format, mode, images and keys', async () => {
-    const app = new AppPage(page);
     await app.go('Keys & teammates');
-    const policy = new KeysPage(page).teamPolicy();
+    const policy = keys.teamPolicy();
     await policy.show({ format: 'kyverno', mode: 'Audit', images: 'registry.example.com/team/*' });
     const content = await policy.file('kyverno-clusterpolicy.yaml').inputValue();
     assert.match(content, /validationFailureAction: Audit/);
@@ -193,7 +193,7 @@ describe('every audited change in Activity and signet log --json, a test per kin
 
   test('Activity: the filter and the search narrow the list; the export is the shown entries as JSON lines', async () => {
     const a = new ActivityPage(page);
-    await new AppPage(page).go('Activity');
+    await app.go('Activity');
     await a.show('everything');
     const all = await a.entries().count();
     assert.equal(all, 5 + 4 + 6 + 2, 'every change above');

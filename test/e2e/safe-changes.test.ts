@@ -29,7 +29,16 @@ describe('safe changes in Chromium: revoke with confirmation and restore, delete
   let page: Page;
   let dir: string;
   let alicePem: string;
+  let app: AppPage;
+  let images: ImagesPage;
+  let keys: KeysPage;
   const aliceImage = () => `${reg.host}/team/alice:v1`;
+  /** Checks Alice's image again on the Images screen, and waits for its badge to say `verdict`. */
+  const aliceShows = async (verdict: string) => {
+    await app.go('Images');
+    await images.refresh();
+    await images.badge(aliceImage()).filter({ hasText: verdict }).waitFor();
+  };
 
   before(async () => {
     [reg, kc, dir] = await Promise.all([startRegistry(), startKeyringSession(), makeTempDir()]);
@@ -43,13 +52,13 @@ describe('safe changes in Chromium: revoke with confirmation and restore, delete
     alicePem = await readFile(join(dir, 'alice.pub'), 'utf8');
     desktop = await openDesktop({ ...kc.env, SIGNET_HOME: join(dir, 'home') });
     ({ host, page } = desktop);
+    [app, images, keys] = [new AppPage(page), new ImagesPage(page), new KeysPage(page)];
     await page.goto(host.url);
-    const app = new AppPage(page);
     await app.go('Registries');
     await new RegistriesPage(page).add(reg.host, 'none');
     await page.getByRole('row').filter({ hasText: reg.host }).getByText(/✓ Reached/).waitFor();
     await app.go('Keys & teammates');
-    await new KeysPage(page).addTeammate('Alice', alicePem);
+    await keys.addTeammate('Alice', alicePem);
   });
   after(async () => {
     await desktop?.close();
@@ -58,16 +67,12 @@ describe('safe changes in Chromium: revoke with confirmation and restore, delete
   });
 
   test('before any listing, a revoke says it cannot know which images change', async () => {
-    const keys = new KeysPage(page);
     const confirm = await keys.changeTeammate('Revoke', 'Alice');
     assert.equal(await confirm.impact(), "No images have been checked since Signet started, so which images change is not known: images verified only by Alice's key will show revoked.");
     await confirm.cancel();
   });
 
   test('revoke asks with the impact; Escape and Cancel change nothing; confirmed, the image shows revoked', async () => {
-    const app = new AppPage(page);
-    const images = new ImagesPage(page);
-    const keys = new KeysPage(page);
     await app.go('Images');
     await images.addSource('Registry repository', `${reg.host}/team/alice`);
     await images.badge(aliceImage()).filter({ hasText: 'verified by Alice' }).waitFor();
@@ -86,29 +91,19 @@ describe('safe changes in Chromium: revoke with confirmation and restore, delete
     await confirm.confirm('Revoke Alice');
     await keys.teammateRow('Alice').getByText(/⊘ revoked \d{4}-\d\d-\d\d/).waitFor();
     await keys.teammateRow('Alice').getByRole('button', { name: 'Restore Alice' }).waitFor();
-
-    await app.go('Images');
-    await images.refresh();
-    await images.badge(aliceImage()).filter({ hasText: 'revoked' }).waitFor();
+    await aliceShows('revoked');
   });
 
   test('restore asks the same way; confirmed, the image verifies again', async () => {
-    const app = new AppPage(page);
-    const images = new ImagesPage(page);
-    const keys = new KeysPage(page);
     await app.go('Keys & teammates');
     const confirm = await keys.changeTeammate('Restore', 'Alice');
     assert.match(await confirm.impact(), new RegExp(`^1 image will show verified: ${aliceImage().replace(/[.]/g, '\\.')}\\.`));
     await confirm.confirm('Restore Alice');
     await keys.teammateRow('Alice').getByText(/trusted since/).waitFor();
-    await app.go('Images');
-    await images.refresh();
-    await images.badge(aliceImage()).filter({ hasText: 'verified by Alice' }).waitFor();
+    await aliceShows('verified by Alice');
   });
 
   test('remove and delete say what they would change before anything is done', async () => {
-    const app = new AppPage(page);
-    const keys = new KeysPage(page);
     await app.go('Keys & teammates');
     const remove = await keys.changeTeammate('Remove', 'Alice');
     assert.match(await remove.impact(), new RegExp(`^1 image will show signed by an unknown key: ${aliceImage().replace(/[.]/g, '\\.')}\\.`));
@@ -127,9 +122,6 @@ describe('safe changes in Chromium: revoke with confirmation and restore, delete
   });
 
   test('signing a digest again with the key that signed it is held until confirmed; another key is not', async () => {
-    const app = new AppPage(page);
-    const images = new ImagesPage(page);
-    const keys = new KeysPage(page);
     const sign = new SignPage(page);
     await app.go('Keys & teammates');
     await keys.generate('Release Key');
