@@ -106,6 +106,13 @@ export interface SignPlanView {
   /** An engine image to be pushed: the engine's image ID (its config digest), for 'sign.run' `expectedImageId`. */
   imageId?: string;
   keys: KeyInfo[];
+  /**
+   * The signatures on `digest` that verify now with an own key or a teammate's, so the review can
+   * say when the chosen key has signed this digest already (signing again adds another signature).
+   * Absent when the image is still to be pushed, or they could not be read (`existingError` says why).
+   */
+  existing?: Array<{ keyName: string; keyFingerprint: string; timestamp?: number }>;
+  existingError?: string;
 }
 
 export interface SignedTargetView {
@@ -134,10 +141,21 @@ export interface RegistryInfo {
   username?: string;
 }
 
-export interface AuditEntryView {
+/** When and by whom; `localTime`, `zone` and `userName` are absent in entries written before Signet recorded them. */
+export interface AuditWhoWhenView {
   id?: string;
+  /** UTC, ISO 8601. */
   time: string;
+  /** The same instant in the local time of the machine that wrote it, with its offset. */
+  localTime?: string;
+  /** That machine's time zone (IANA name). */
+  zone?: string;
+  /** The OS user's login name, and their full name where the OS gave one. */
   user: string;
+  userName?: string;
+}
+
+export interface AuditEntryView extends AuditWhoWhenView {
   outcome: 'signed' | 'failed';
   key: { id?: string; name: string; fingerprint: string; source: 'keychain' | 'file' };
   image: string;
@@ -146,6 +164,17 @@ export interface AuditEntryView {
   annotations: Record<string, string>;
   registry?: Array<{ digest: string; platform?: string; location: string; attempts: number; alreadyPresent: boolean; readBack: string }>;
   error?: string;
+}
+
+/** A change to a key, a teammate, a registry or a policy export (shared/audit-changes.ts); never a secret. */
+export interface AuditChangeView extends AuditWhoWhenView {
+  outcome: 'changed';
+  kind: string;
+  action: string;
+  subject: string;
+  fingerprint?: string;
+  details: Record<string, string>;
+  via: string;
 }
 
 /** The first record of an audit log that replaced a damaged one (moved aside, bytes unchanged). */
@@ -160,13 +189,48 @@ export interface AuditRecoveryView {
 }
 
 export interface AuditListView {
-  entries: Array<AuditEntryView | AuditRecoveryView>;
+  entries: Array<AuditEntryView | AuditChangeView | AuditRecoveryView>;
   /** Set when this read found the log damaged; `message` is the sentence to show. */
   damage?: { lines: number[]; movedTo?: string; message: string };
 }
 
 export const POLICY_FORMATS = ['cosign', 'containers', 'kyverno', 'kyverno-ivp', 'policy-controller'] as const;
 export type PolicyFormat = (typeof POLICY_FORMATS)[number];
+/** Enforce refuses what is not signed; audit only reports it (containers' policy.json has no such mode). */
+export const POLICY_MODES = ['enforce', 'audit'] as const;
+export type PolicyMode = (typeof POLICY_MODES)[number];
+
+export type RegistryAuth = 'keychain' | 'docker-login' | 'none';
+
+/** What a connection test found: `reached` false when the registry could not be reached at all. */
+export interface RegistryTestView {
+  ok: boolean;
+  reached: boolean;
+  message: string;
+}
+
+/** Changes that are confirmed with what they do to the images (impact.preview). */
+export const IMPACT_CHANGES = ['trust.revoke', 'trust.remove', 'trust.restore', 'keys.delete', 'registries.remove'] as const;
+export type ImpactChange = (typeof IMPACT_CHANGES)[number];
+
+export interface ImpactView {
+  /** False when no image has been checked since the host started: what changes is not known. */
+  known: boolean;
+  /** What the change does, in words, for the confirmation dialog. */
+  message: string;
+  /** The images whose verdict changes (at most 50 named), and how many in all. */
+  images: Array<{ image: string; from: Verdict; to: Verdict }>;
+  count: number;
+}
+
+/** The first-launch checklist's facts, read from the stores (setup.status). */
+export interface SetupStatusView {
+  registries: number;
+  keys: number;
+  teammates: number;
+  sources: number;
+  dismissed: boolean;
+}
 
 export interface PolicyExportView {
   format: PolicyFormat;
@@ -198,17 +262,33 @@ export interface Api {
   'keys.rename': { args: { name: string; newName: string }; result: KeyInfo };
   'keys.delete': { args: { name: string; fingerprint: string }; result: KeyInfo };
   'keys.exportPublic': { args: { name: string }; result: { name: string; pem: string; fingerprint: string } };
-  'policy.export': { args: { format: PolicyFormat; images: string; keys: string[] }; result: PolicyExportView };
+  /** `keys` empty: every own key and unrevoked teammate (the team policy). `mode` default enforce. */
+  'policy.export': { args: { format: PolicyFormat; images: string; keys: string[]; mode?: PolicyMode }; result: PolicyExportView };
   'trust.list': { args: Record<string, never>; result: TrustInfo[] };
   'trust.preview': { args: { pem: string }; result: { algorithm: string; fingerprint: string } };
   'trust.add': { args: { name: string; pem: string }; result: TrustInfo };
   'trust.revoke': { args: { name: string }; result: TrustInfo };
   'trust.remove': { args: { name: string }; result: TrustInfo };
+  'trust.restore': { args: { name: string }; result: TrustInfo };
   'registries.list': { args: Record<string, never>; result: RegistryInfo[] };
-  'registries.add': { args: { host: string; auth: 'keychain' | 'docker-login' | 'none'; username?: string; password?: string }; result: RegistryInfo };
+  /**
+   * Tests the credentials first and saves nothing the registry refused; a registry that cannot be
+   * reached is saved only with `saveUnreachable`. Replaces an entry for the same host.
+   */
+  'registries.add': { args: { host: string; auth: RegistryAuth; username?: string; password?: string; saveUnreachable?: boolean }; result: RegistryInfo };
+  /**
+   * Changes an entry (its host too, with `newHost`), tested first as 'registries.add' is. Without
+   * `password`, a keychain entry keeps the password it has.
+   */
+  'registries.edit': { args: { host: string; newHost?: string; auth: RegistryAuth; username?: string; password?: string; saveUnreachable?: boolean }; result: RegistryInfo };
   'registries.remove': { args: { host: string }; result: { removed: true } };
-  'registries.test': { args: { host: string }; result: { ok: boolean; message: string } };
+  /** With `auth`: tests these credentials (nothing is saved); without: the saved entry, or the docker/podman login. */
+  'registries.test': { args: { host: string; auth?: RegistryAuth; username?: string; password?: string }; result: RegistryTestView };
   'audit.list': { args: Record<string, never>; result: AuditListView };
+  /** What a change would do to the images last checked (`name`: a teammate, own key, or registry host). */
+  'impact.preview': { args: { change: ImpactChange; name: string }; result: ImpactView };
+  'setup.status': { args: Record<string, never>; result: SetupStatusView };
+  'setup.dismiss': { args: Record<string, never>; result: { dismissed: true } };
 }
 
 export type ApiName = keyof Api;
@@ -340,6 +420,7 @@ function object(fields: Record<string, Check>, optional: Record<string, Check> =
 }
 
 const none = object({});
+const registryAuth: Check = oneOf(['keychain', 'docker-login', 'none']);
 
 export const VALIDATORS: { [N in ApiName]: Check } = {
   'sources.list': none,
@@ -362,21 +443,35 @@ export const VALIDATORS: { [N in ApiName]: Check } = {
   'keys.rename': object({ name, newName: name }),
   'keys.delete': object({ name, fingerprint: str({ max: 128 }) }),
   'keys.exportPublic': object({ name }),
-  'policy.export': object({ format: oneOf(POLICY_FORMATS), images: str({ max: 512, pattern: /^[A-Za-z0-9._\-:/@*?]+$/ }), keys: list(name) }),
+  'policy.export': object({ format: oneOf(POLICY_FORMATS), images: str({ max: 512, pattern: /^[A-Za-z0-9._\-:/@*?]+$/ }), keys: list(name) }, { mode: oneOf(POLICY_MODES) }),
   'trust.list': none,
   'trust.preview': object({ pem }),
   'trust.add': object({ name, pem }),
   'trust.revoke': object({ name: str({ max: 128 }) }),
   'trust.remove': object({ name: str({ max: 128 }) }),
+  'trust.restore': object({ name: str({ max: 128 }) }),
   'registries.list': none,
   'registries.add': (v, path) => {
-    object({ host, auth: oneOf(['keychain', 'docker-login', 'none']) }, { username: str({ max: 256 }), password: str({ max: 4096 }) })(v, path);
+    object({ host, auth: registryAuth }, { username: str({ max: 256 }), password: str({ max: 4096 }), saveUnreachable: bool })(v, path);
     const o = v as { auth: string; username?: string; password?: string };
     if (o.auth === 'keychain' && (o.username === undefined || o.password === undefined)) fail('password', 'a user name and password are needed to store credentials');
   },
+  'registries.edit': (v, path) => {
+    object({ host, auth: registryAuth }, { newHost: host, username: str({ max: 256 }), password: str({ max: 4096 }), saveUnreachable: bool })(v, path);
+    const o = v as { auth: string; username?: string };
+    if (o.auth === 'keychain' && o.username === undefined) fail('username', 'a user name is needed to store credentials');
+  },
   'registries.remove': object({ host }),
-  'registries.test': object({ host }),
+  'registries.test': (v, path) => {
+    object({ host }, { auth: registryAuth, username: str({ max: 256 }), password: str({ max: 4096 }) })(v, path);
+    const o = v as { auth?: string; username?: string; password?: string };
+    if (o.auth === 'keychain' && (o.username === undefined || o.password === undefined)) fail('password', 'a user name and password are needed to test credentials');
+    if (o.auth === undefined && (o.username !== undefined || o.password !== undefined)) fail('auth', 'say which credentials to test');
+  },
   'audit.list': none,
+  'impact.preview': object({ change: oneOf(IMPACT_CHANGES), name: str({ max: 255 }) }),
+  'setup.status': none,
+  'setup.dismiss': none,
 };
 
 export const API_NAMES = Object.keys(VALIDATORS) as ApiName[];

@@ -110,15 +110,38 @@ export class RegistryStore {
     return readJsonFile(this.path, parseRegistries, () => []);
   }
 
-  async add(info: RegistryInfo, password?: string): Promise<RegistryInfo> {
+  add(info: RegistryInfo, password?: string): Promise<RegistryInfo> {
+    return this.replace(info.host, info, password);
+  }
+
+  /**
+   * Puts `info` in place of the entry for `oldHost` (or adds it): its host may change, but not to
+   * one another entry has. A password kept for the old entry that `info` no longer uses leaves
+   * the keychain.
+   */
+  async replace(oldHost: string, info: RegistryInfo, password?: string): Promise<RegistryInfo> {
     await ensureDir(this.dataDir);
+    const before = (await this.list()).find((r) => r.host === oldHost);
+    if (info.host !== oldHost && (await this.list()).some((r) => r.host === info.host)) {
+      throw new SignetError('ALREADY_EXISTS', `${info.host} is in the list of registries already: edit that entry instead.`);
+    }
     // The secret first: a registry listed as "keychain" always has its password there.
     if (info.auth === 'keychain') await this.backend.set(info.host, password ?? '');
-    return withFileLock(this.path, async () => {
-      const all = (await this.list()).filter((r) => r.host !== info.host);
-      await writeJsonAtomic(this.path, { version: 1, registries: [...all, info] });
+    const saved = await withFileLock(this.path, async () => {
+      const all = await this.list();
+      const at = all.findIndex((r) => r.host === oldHost);
+      const rest = all.filter((r) => r.host !== oldHost && r.host !== info.host);
+      if (at < 0) rest.push(info); else rest.splice(Math.min(at, rest.length), 0, info);
+      await writeJsonAtomic(this.path, { version: 1, registries: rest });
       return info;
     });
+    if (before?.auth === 'keychain' && (info.host !== oldHost || info.auth !== 'keychain')) await this.backend.delete(oldHost);
+    return saved;
+  }
+
+  /** The password Signet keeps for `host`, or null. */
+  storedPassword(host: string): Promise<string | null> {
+    return this.backend.get(host);
   }
 
   async remove(host: string): Promise<void> {

@@ -5,6 +5,7 @@ import { SignScreen } from './Sign.js';
 import { KeysScreen } from './Keys.js';
 import { RegistriesScreen } from './Registries.js';
 import { ActivityScreen } from './Activity.js';
+import { SetupChecklist } from './SetupChecklist.js';
 
 type Screen = 'images' | 'sign' | 'keys' | 'registries' | 'activity';
 const SCREENS: Array<{ id: Screen; label: string }> = [
@@ -29,6 +30,7 @@ export function App() {
         </nav>
       </header>
       <main>
+        <SetupChecklist screen={screen} onGo={setScreen} />
         {screen === 'images' && <ImagesScreen onSign={(img) => { setSignImage(img); setScreen('sign'); }} />}
         {screen === 'sign' && <SignScreen initialImage={signImage} onDone={() => setScreen('images')} />}
         {screen === 'keys' && <KeysScreen />}

@@ -3,6 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ImageDetail, ImageRow, SignatureReport, Source, SourceKind, Verdict } from '../../shared/api.js';
 import { call, newOpId, onProgress, progressReady } from './api.js';
 import { Badge, Busy, CheckingBadge, Empty, ErrorBox, VERDICT_WORDS, shortDigest, useAction, useLoad } from './common.js';
+import { CredentialsOffer } from './CredentialsOffer.js';
 import { countText, factsRead, isPending, pendingRows, rowMatches, shortTime, signerText, splitReference, withUpdates, type RowFilter, type TableRow } from './image-rows.js';
 
 const KIND_LABEL: Record<SourceKind, string> = {
@@ -229,6 +230,7 @@ export function ImagesScreen({ onSign }: { onSign: (image: string) => void }) {
         </div>
         <Busy text={act.busy ? progress ?? act.busy : null} />
         <ErrorBox error={act.error} />
+        <CredentialsOffer source={source} error={act.error} onSaved={() => { if (selected) load(selected); }} />
         {!source && sources.data && sources.data.length > 0 && <Empty>Pick a source on the left.</Empty>}
         {rows && rows.length === 0 && <Empty>This source has no images yet. Push one, or pick another source.</Empty>}
         {rows && rows.length > 0 && (

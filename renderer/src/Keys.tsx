@@ -1,12 +1,11 @@
 import { useState } from 'react';
-import { POLICY_FORMATS, type KeyInfo, type PolicyExportView, type PolicyFormat, type TrustInfo } from '../../shared/api.js';
+import type { KeyInfo, TrustInfo } from '../../shared/api.js';
 import { call, saveFile } from './api.js';
+import { copyText } from './clipboard.js';
 import { Busy, Empty, ErrorBox, useAction, useLoad } from './common.js';
-
-const POLICY_LABEL: Record<PolicyFormat, string> = {
-  cosign: 'cosign verify script', containers: 'containers policy.json (podman, skopeo, CRI-O)', kyverno: 'Kyverno ClusterPolicy',
-  'kyverno-ivp': 'Kyverno ImageValidatingPolicy', 'policy-controller': 'Sigstore policy-controller ClusterImagePolicy',
-};
+import { ConfirmDialog } from './components/ConfirmDialog.js';
+import { Impact } from './Impact.js';
+import { PolicyForm } from './PolicyForm.js';
 
 async function readFileText(f: File | undefined): Promise<string> {
   if (!f) throw new Error('Choose a file first.');
@@ -15,9 +14,6 @@ async function readFileText(f: File | undefined): Promise<string> {
 }
 
 function ExportPanel({ k }: { k: KeyInfo }) {
-  const [format, setFormat] = useState<PolicyFormat>('kyverno');
-  const [images, setImages] = useState('');
-  const [policy, setPolicy] = useState<PolicyExportView | null>(null);
   const [copied, setCopied] = useState(false);
   const act = useAction();
   const fileBase = k.name.replace(/[^A-Za-z0-9._-]+/g, '-');
@@ -27,33 +23,13 @@ function ExportPanel({ k }: { k: KeyInfo }) {
       <p>Fingerprint <span className="mono">{k.fingerprint}</span></p>
       <textarea readOnly aria-label="Public key PEM" value={k.publicKeyPem} rows={5} cols={70} className="mono" />
       <div className="buttons">
-        <button type="button" onClick={() => void navigator.clipboard.writeText(k.publicKeyPem).then(() => setCopied(true), () => act.setError('The clipboard is not available here: select the text and copy it.'))}>Copy PEM</button>
+        <button type="button" onClick={() => void copyText(k.publicKeyPem).then(() => setCopied(true), (e: unknown) => act.setError((e as Error).message))}>Copy PEM</button>
         <button type="button" onClick={() => saveFile(`${fileBase}.pub`, k.publicKeyPem)}>Save public key file</button>
         {copied && <span role="status">Copied.</span>}
       </div>
-      <h4>Admission policy trusting this key</h4>
-      <form onSubmit={(e) => { e.preventDefault(); void act.run('Writing the policy…', async () => setPolicy(await call('policy.export', { format, images: images.trim(), keys: [k.name] }))); }}>
-        <label>Policy format
-          <select value={format} onChange={(e) => setFormat(e.target.value as PolicyFormat)}>
-            {POLICY_FORMATS.map((f) => <option key={f} value={f}>{POLICY_LABEL[f]}</option>)}
-          </select>
-        </label>
-        <label>Images it covers<input value={images} onChange={(e) => setImages(e.target.value)} placeholder="registry.example.com/team/*" required /></label>
-        <button type="submit">Show policy</button>
-      </form>
-      <Busy text={act.busy} />
       <ErrorBox error={act.error} />
-      {policy && (
-        <div className="policy">
-          {policy.notes.map((n, i) => <p key={i} className="note">Note: {n}</p>)}
-          {policy.files.map((f) => (
-            <div key={f.path}>
-              <div className="file-head"><span className="mono">{f.path}</span> <button type="button" onClick={() => saveFile(f.path.split('/').pop() ?? f.path, f.content)}>Save {f.path}</button></div>
-              <textarea readOnly aria-label={`Policy file ${f.path}`} value={f.content} rows={8} cols={80} className="mono" />
-            </div>
-          ))}
-        </div>
-      )}
+      <h4>Admission policy trusting this key only</h4>
+      <PolicyForm keys={[k.name]} />
     </div>
   );
 }
@@ -93,7 +69,7 @@ function MyKeys() {
                 <td className="actions">
                   <button type="button" onClick={() => setExporting(exporting === k.name ? null : k.name)} aria-label={`Export ${k.name}`}>Export…</button>
                   <button type="button" onClick={() => setRenaming({ key: k.name, to: k.name })} aria-label={`Rename ${k.name}`}>Rename</button>
-                  <button type="button" className="danger" onClick={() => setDeleting({ key: k, typed: '' })} aria-label={`Delete ${k.name}`}>Delete</button>
+                  <button type="button" className="danger" onClick={() => setDeleting({ key: k, typed: '' })} aria-label={`Delete ${k.name}`}>Delete…</button>
                 </td>
               </tr>
             ))}
@@ -101,13 +77,13 @@ function MyKeys() {
         </table>
       )}
       {deleting && (
-        <form className="confirm" role="alertdialog" aria-label={`Delete ${deleting.key.name}`} onSubmit={(e) => { e.preventDefault(); void act.run('Deleting…', async () => { await call('keys.delete', { name: deleting.key.name, fingerprint: deleting.typed.trim() }); setDeleting(null); done(); }); }}>
-          <p>Deleting <strong>{deleting.key.name}</strong> destroys its private key for good. Type its fingerprint to confirm:</p>
+        <ConfirmDialog title={`Delete ${deleting.key.name}?`} confirmLabel="Delete for good" confirmDisabled={deleting.typed.trim() === ''} onClose={() => setDeleting(null)}
+          onConfirm={async () => { await call('keys.delete', { name: deleting.key.name, fingerprint: deleting.typed.trim() }); done(); }}>
+          <p>Deleting <strong>{deleting.key.name}</strong> destroys its private key in the OS keychain for good: nothing can sign with it again. Type its fingerprint to confirm:</p>
           <p className="mono">{deleting.key.fingerprint}</p>
-          <label>Fingerprint<input value={deleting.typed} onChange={(e) => setDeleting({ ...deleting, typed: e.target.value })} /></label>
-          <button type="submit" className="danger" disabled={deleting.typed.trim() === ''}>Delete for good</button>
-          <button type="button" onClick={() => setDeleting(null)}>Cancel</button>
-        </form>
+          <label>Fingerprint<input value={deleting.typed} onChange={(e) => setDeleting({ ...deleting, typed: e.target.value })} autoComplete="off" /></label>
+          <Impact change="keys.delete" name={deleting.key.name} />
+        </ConfirmDialog>
       )}
       {exporting && keys.data?.find((k) => k.name === exporting) && <ExportPanel k={keys.data.find((k) => k.name === exporting)!} />}
       <div className="forms">
@@ -136,13 +112,23 @@ function MyKeys() {
   );
 }
 
+type TrustChange = { kind: 'revoke' | 'restore' | 'remove'; t: TrustInfo };
+
+const TRUST_CHANGE = {
+  revoke: { title: (n: string) => `Revoke ${n}?`, confirm: (n: string) => `Revoke ${n}`, tone: 'danger', says: (n: string) => `${n}'s key stays listed, marked revoked: images signed only by it show revoked. You can restore it later.` },
+  restore: { title: (n: string) => `Restore ${n}?`, confirm: (n: string) => `Restore ${n}`, tone: 'primary', says: (n: string) => `${n}'s key is trusted again: images it signed verify again. Restore it only if the key was not compromised.` },
+  remove: { title: (n: string) => `Remove ${n}?`, confirm: (n: string) => `Remove ${n}`, tone: 'danger', says: (n: string) => `Signet forgets ${n}'s key: images signed only by it show "signed by an unknown key". Revoking instead keeps a record and can be taken back.` },
+} as const;
+
 function Teammates() {
   const trust = useLoad(() => call('trust.list', {}));
   const [name, setName] = useState('');
   const [pem, setPem] = useState('');
   const [preview, setPreview] = useState<{ algorithm: string; fingerprint: string } | null>(null);
+  const [changing, setChanging] = useState<TrustChange | null>(null);
   const act = useAction();
   const reset = () => { setName(''); setPem(''); setPreview(null); trust.reload(); };
+  const change = changing ? TRUST_CHANGE[changing.kind] : null;
   return (
     <section aria-label="Teammates">
       <h2>Teammates</h2>
@@ -154,17 +140,27 @@ function Teammates() {
           <thead><tr><th>Name</th><th>Algorithm</th><th>Fingerprint</th><th>Status</th><th>Actions</th></tr></thead>
           <tbody>
             {trust.data.map((t: TrustInfo) => (
-              <tr key={t.fingerprint}>
+              <tr key={t.fingerprint} className={t.revokedAt ? 'revoked' : undefined}>
                 <td>{t.name}</td><td>{t.algorithm}</td><td className="mono">{t.fingerprint}</td>
-                <td>{t.revokedAt ? `revoked ${t.revokedAt.slice(0, 10)}` : `trusted since ${t.added.slice(0, 10)}`}</td>
+                <td>{t.revokedAt ? <span className="status-revoked">⊘ revoked {t.revokedAt.slice(0, 10)}</span> : `trusted since ${t.added.slice(0, 10)}`}</td>
                 <td className="actions">
-                  {!t.revokedAt && <button type="button" onClick={() => void act.run('Revoking…', async () => { await call('trust.revoke', { name: t.name }); trust.reload(); })} aria-label={`Revoke ${t.name}`}>Revoke</button>}
-                  <button type="button" className="danger" onClick={() => void act.run('Removing…', async () => { await call('trust.remove', { name: t.name }); trust.reload(); })} aria-label={`Remove ${t.name}`}>Remove</button>
+                  {t.revokedAt
+                    ? <button type="button" onClick={() => setChanging({ kind: 'restore', t })} aria-label={`Restore ${t.name}`}>Restore…</button>
+                    : <button type="button" onClick={() => setChanging({ kind: 'revoke', t })} aria-label={`Revoke ${t.name}`}>Revoke…</button>}
+                  <button type="button" className="danger" onClick={() => setChanging({ kind: 'remove', t })} aria-label={`Remove ${t.name}`}>Remove…</button>
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
+      )}
+      {changing && change && (
+        <ConfirmDialog title={change.title(changing.t.name)} confirmLabel={change.confirm(changing.t.name)} tone={change.tone} onClose={() => setChanging(null)}
+          onConfirm={async () => { await call(`trust.${changing.kind}`, { name: changing.t.name }); trust.reload(); }}>
+          <p>{change.says(changing.t.name)}</p>
+          <p className="small">Fingerprint <span className="mono">{changing.t.fingerprint}</span></p>
+          <Impact change={`trust.${changing.kind}`} name={changing.t.name} />
+        </ConfirmDialog>
       )}
       <form className="add-teammate" onSubmit={(e) => {
         e.preventDefault();
@@ -190,6 +186,17 @@ function Teammates() {
   );
 }
 
+/** The policy a team deploys: every own key and every teammate not revoked, in any format. */
+function TeamPolicy() {
+  return (
+    <section aria-label="Team policy" className="team-policy">
+      <h2>Team admission policy</h2>
+      <p className="hint">Trusts your own keys and every teammate who is not revoked, for the images it covers. Start in audit mode to see what would be refused.</p>
+      <PolicyForm keys={[]} />
+    </section>
+  );
+}
+
 export function KeysScreen() {
-  return <div className="keys-screen"><MyKeys /><Teammates /></div>;
+  return <div className="keys-screen"><MyKeys /><Teammates /><TeamPolicy /></div>;
 }

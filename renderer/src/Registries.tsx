@@ -1,22 +1,38 @@
 import { useState } from 'react';
+import type { RegistryInfo, RegistryTestView } from '../../shared/api.js';
 import { call } from './api.js';
 import { Busy, Empty, ErrorBox, useAction, useLoad } from './common.js';
+import { Dialog } from './components/Dialog.js';
+import { ConfirmDialog } from './components/ConfirmDialog.js';
+import { Impact } from './Impact.js';
+import { RegistryForm } from './RegistryForm.js';
 
-type Auth = 'none' | 'docker-login' | 'keychain';
+function credentialsText(r: RegistryInfo): string {
+  return r.auth === 'keychain' ? `${r.username} (password in the OS keychain)` : r.auth === 'docker-login' ? 'docker/podman login' : 'anonymous';
+}
 
 export function RegistriesScreen() {
   const regs = useLoad(() => call('registries.list', {}));
-  const [host, setHost] = useState('');
-  const [auth, setAuth] = useState<Auth>('docker-login');
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const [tests, setTests] = useState<Record<string, { ok: boolean; message: string }>>({});
+  const [tests, setTests] = useState<Record<string, RegistryTestView>>({});
+  const [editing, setEditing] = useState<RegistryInfo | null>(null);
+  const [removing, setRemoving] = useState<RegistryInfo | null>(null);
+  const [formKey, setFormKey] = useState(0);
   const act = useAction();
+  const saved = (info: RegistryInfo, test: RegistryTestView | null, was?: string) => {
+    setTests((x) => {
+      const next = { ...x };
+      if (was !== undefined) delete next[was];
+      if (test) next[info.host] = test;
+      return next;
+    });
+    regs.reload();
+  };
   return (
     <section className="registries" aria-label="Registries">
       <h2>Registries</h2>
+      <p className="hint">Signet tests the credentials before it saves them: a password the registry refuses is never kept. Passwords are kept in the OS keychain; or Signet uses your docker/podman login.</p>
       <ErrorBox error={regs.error} />
-      {regs.data?.length === 0 && <Empty>No registries yet: add one below. Passwords are kept in the OS keychain, or Signet uses your docker/podman login.</Empty>}
+      {regs.data?.length === 0 && <Empty>No registries yet: add one below.</Empty>}
       {regs.data && regs.data.length > 0 && (
         <table className="keys">
           <thead><tr><th>Registry</th><th>Credentials</th><th>Connection</th><th>Actions</th></tr></thead>
@@ -24,45 +40,36 @@ export function RegistriesScreen() {
             {regs.data.map((r) => (
               <tr key={r.host}>
                 <td className="mono">{r.host}</td>
-                <td>{r.auth === 'keychain' ? `${r.username} (password in the OS keychain)` : r.auth === 'docker-login' ? 'docker/podman login' : 'anonymous'}</td>
+                <td>{credentialsText(r)}</td>
                 <td role="status">{tests[r.host] ? `${tests[r.host]!.ok ? '✓' : '✗'} ${tests[r.host]!.message}` : '—'}</td>
                 <td className="actions">
                   <button type="button" aria-label={`Test ${r.host}`} onClick={() => void act.run(`Testing ${r.host}…`, async () => { const t = await call('registries.test', { host: r.host }); setTests((x) => ({ ...x, [r.host]: t })); })}>Test connection</button>
-                  <button type="button" className="danger" aria-label={`Remove ${r.host}`} onClick={() => void act.run('Removing…', async () => { await call('registries.remove', { host: r.host }); regs.reload(); })}>Remove</button>
+                  <button type="button" aria-label={`Edit ${r.host}`} onClick={() => setEditing(r)}>Edit…</button>
+                  <button type="button" className="danger" aria-label={`Remove ${r.host}`} onClick={() => setRemoving(r)}>Remove…</button>
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      <form onSubmit={(e) => {
-        e.preventDefault();
-        void act.run('Adding…', async () => {
-          const h = host.trim();
-          await call('registries.add', { host: h, auth, ...(auth === 'keychain' ? { username, password } : {}) });
-          setPassword('');
-          setHost('');
-          regs.reload();
-          const t = await call('registries.test', { host: h });
-          setTests((x) => ({ ...x, [h]: t }));
-        });
-      }}>
-        <h3>Add a registry</h3>
-        <label>Registry host<input value={host} onChange={(e) => setHost(e.target.value)} placeholder="registry.example.com or 127.0.0.1:5000" required /></label>
-        <fieldset>
-          <legend>Credentials</legend>
-          <label><input type="radio" name="auth" checked={auth === 'docker-login'} onChange={() => setAuth('docker-login')} /> Use my docker/podman login</label>
-          <label><input type="radio" name="auth" checked={auth === 'keychain'} onChange={() => setAuth('keychain')} /> Store a user name and password in the OS keychain</label>
-          <label><input type="radio" name="auth" checked={auth === 'none'} onChange={() => setAuth('none')} /> None (anonymous)</label>
-        </fieldset>
-        {auth === 'keychain' && <>
-          <label>User name<input value={username} onChange={(e) => setUsername(e.target.value)} required autoComplete="off" /></label>
-          <label>Password<input type="password" value={password} onChange={(e) => setPassword(e.target.value)} required autoComplete="off" /></label>
-        </>}
-        <button type="submit">Add registry</button>
-      </form>
       <Busy text={act.busy} />
       <ErrorBox error={act.error} />
+      <section className="add-registry" aria-labelledby="add-registry-title">
+        <h3 id="add-registry-title">Add a registry</h3>
+        <RegistryForm key={formKey} submitLabel="Add registry" onSaved={(info, test) => { saved(info, test); setFormKey((k) => k + 1); }} />
+      </section>
+      {editing && (
+        <Dialog title={`Edit ${editing.host}`} onClose={() => setEditing(null)}>
+          <RegistryForm editing={editing} submitLabel="Save changes" onCancel={() => setEditing(null)} onSaved={(info, test) => { saved(info, test, editing.host); setEditing(null); }} />
+        </Dialog>
+      )}
+      {removing && (
+        <ConfirmDialog title={`Remove ${removing.host}?`} confirmLabel={`Remove ${removing.host}`} onClose={() => setRemoving(null)}
+          onConfirm={async () => { await call('registries.remove', { host: removing.host }); saved(removing, null, removing.host); }}>
+          <p>Signet forgets {removing.host} and how to sign in to it ({credentialsText(removing)}).</p>
+          <Impact change="registries.remove" name={removing.host} />
+        </ConfirmDialog>
+      )}
     </section>
   );
 }

@@ -26,6 +26,8 @@ export function SignScreen({ initialImage, onDone }: { initialImage: string; onD
   const [annotations, setAnnotations] = useState<Array<{ k: string; v: string }>>([]);
   const [result, setResult] = useState<SignResultView | null>(null);
   const [progress, setProgress] = useState<string | null>(null);
+  // The key that was confirmed to sign again a digest it has signed already (see the review).
+  const [signAgain, setSignAgain] = useState<string | null>(null);
   const act = useAction();
 
   useEffect(() => { setImage(initialImage); setStep('choose'); }, [initialImage]);
@@ -33,6 +35,7 @@ export function SignScreen({ initialImage, onDone }: { initialImage: string; onD
   const review = () => void act.run('Reading the image…', async () => {
     const p = await call('sign.plan', { image: image.trim() });
     setPlan(p);
+    setSignAgain(null);
     setChosen(new Set(p.platforms.map((t) => t.digest)));
     setKey((k) => k || p.keys[0]?.name || '');
     setStep('review');
@@ -65,6 +68,10 @@ export function SignScreen({ initialImage, onDone }: { initialImage: string; onD
   });
 
   const chosenKey = plan?.keys.find((k) => k.name === key);
+  // Signing again with a key that already signed this digest adds a second signature by it:
+  // said, and held until confirmed for that key.
+  const alreadySigned = chosenKey ? (plan?.existing ?? []).filter((s) => s.keyFingerprint === chosenKey.fingerprint) : [];
+  const needsConfirm = alreadySigned.length > 0 && signAgain !== chosenKey?.fingerprint;
   return (
     <section className="sign" aria-label="Sign an image">
       <h2>Sign an image</h2>
@@ -140,9 +147,16 @@ export function SignScreen({ initialImage, onDone }: { initialImage: string; onD
             </label>
           )}
           {chosenKey && <p>Fingerprint <span className="mono" data-testid="key-fingerprint">{chosenKey.fingerprint}</span></p>}
+          {chosenKey && alreadySigned.length > 0 && (
+            <div className="resign-warning" role="alert" data-testid="resign-warning">
+              <p><strong>{chosenKey.name} has already signed this digest</strong>{alreadySigned[0]!.timestamp ? ` (on ${new Date(alreadySigned[0]!.timestamp * 1000).toLocaleString()})` : ''}, and that signature verifies. Signing again adds another signature by the same key; the image is verified either way.</p>
+              <label className="inline"><input type="checkbox" checked={signAgain === chosenKey.fingerprint} onChange={(e) => setSignAgain(e.target.checked ? chosenKey.fingerprint : null)} /> Sign it again anyway</label>
+            </div>
+          )}
+          {plan.existingError && <p className="note" data-testid="existing-error">The signatures already on this digest could not be read, so Signet cannot say whether this key signed it before: {plan.existingError}</p>}
           <div className="buttons">
             <button type="button" onClick={() => setStep('choose')}>Back</button>
-            <button type="submit" className="primary" disabled={!chosenKey || (plan.needsPush && pushTo.trim() === '')}>{signButtonText(plan, chosen.size)}</button>
+            <button type="submit" className="primary" disabled={!chosenKey || needsConfirm || (plan.needsPush && pushTo.trim() === '')}>{signButtonText(plan, chosen.size)}</button>
           </div>
         </form>
       )}
@@ -157,7 +171,7 @@ export function SignScreen({ initialImage, onDone }: { initialImage: string; onD
             {result.signatures.map((s) => (
               <li key={s.digest}>
                 <span className="mono">{s.digest === result.digest ? ((plan?.platforms.length ?? 0) > 0 ? 'index' : 'image') : s.platform ?? 'platform'} {s.digest.slice(0, 19)}…</span> <Badge row={s.readBack} />
-                <div className="mono small">{s.location}{s.alreadyPresent ? ' (it was already there)' : ''}</div>
+                <div className="mono small">{s.location}{s.alreadyPresent ? ' (this very signature was already there: nothing was added)' : ''}</div>
               </li>
             ))}
           </ul>

@@ -31,9 +31,20 @@ async function callWeb<N extends ApiName>(name: N, args: ArgsOf<N>): Promise<Api
   }
 }
 
+/** Operations that only read: every other one that succeeds may have changed what screens show. */
+const READS = /\.(list|test|preview|plan|detail|status|exportPublic)$/;
+const changeListeners = new Set<(name: ApiName) => void>();
+
+/** Called after every successful change (a key generated, a registry saved…), e.g. to re-read a summary. */
+export function onDataChanged(listener: (name: ApiName) => void): () => void {
+  changeListeners.add(listener);
+  return () => { changeListeners.delete(listener); };
+}
+
 export async function call<N extends ApiName>(name: N, args: ArgsOf<N>): Promise<ResultOf<N>> {
   const r = window.signet ? await window.signet.call(name, args) : await callWeb(name, args);
   if (!r.ok) throw new ApiError(r.error.code, r.error.message);
+  if (!READS.test(name)) changeListeners.forEach((l) => l(name));
   return r.result;
 }
 

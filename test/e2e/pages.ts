@@ -9,21 +9,91 @@ export class AppPage {
   }
 }
 
+export type RegistryAuthChoice = 'none' | 'docker-login' | 'keychain';
+const AUTH_RADIO: Record<RegistryAuthChoice, string> = { none: 'None (anonymous)', 'docker-login': 'Use my docker/podman login', keychain: 'Store a user name and password in the OS keychain' };
+
+/** The registry form, wherever it is: the Registries screen, its Edit dialog, the Add credentials dialog. */
+export class RegistryFormPart {
+  constructor(readonly root: Locator) {}
+  async fill(o: { host?: string; auth?: RegistryAuthChoice; username?: string; password?: string }): Promise<void> {
+    if (o.host !== undefined) await this.root.getByLabel('Registry host').fill(o.host);
+    if (o.auth) await this.root.getByLabel(AUTH_RADIO[o.auth]).check();
+    if (o.username !== undefined) await this.root.getByLabel('User name', { exact: true }).fill(o.username);
+    if (o.password !== undefined) await this.root.getByLabel('Password', { exact: true }).fill(o.password);
+  }
+  async test(): Promise<Locator> {
+    await this.root.getByRole('button', { name: 'Test connection' }).click();
+    const result = this.root.getByTestId('registry-test');
+    await result.waitFor();
+    return result;
+  }
+  submit(label: string): Promise<void> {
+    return this.root.getByRole('button', { name: label, exact: true }).click();
+  }
+  error(): Locator {
+    return this.root.getByRole('alert');
+  }
+}
+
 export class RegistriesPage {
   constructor(readonly page: Page) {}
-  async add(host: string, auth: 'none' | 'docker-login' | 'keychain', creds?: { username: string; password: string }): Promise<void> {
-    const form = this.page.locator('form', { has: this.page.getByRole('heading', { name: 'Add a registry' }) });
-    await form.getByLabel('Registry host').fill(host);
-    const radio = { none: 'None (anonymous)', 'docker-login': 'Use my docker/podman login', keychain: 'Store a user name and password in the OS keychain' }[auth];
-    await form.getByLabel(radio).check();
-    if (creds) {
-      await form.getByLabel('User name').fill(creds.username);
-      await form.getByLabel('Password').fill(creds.password);
-    }
-    await form.getByRole('button', { name: 'Add registry' }).click();
+  addForm(): RegistryFormPart {
+    return new RegistryFormPart(this.page.getByRole('region', { name: 'Add a registry' }));
+  }
+  async add(host: string, auth: RegistryAuthChoice, creds?: { username: string; password: string }): Promise<void> {
+    const form = this.addForm();
+    await form.fill({ host, auth, ...creds });
+    await form.submit('Add registry');
   }
   row(host: string): Locator {
-    return this.page.getByRole('row').filter({ hasText: host });
+    return this.page.getByRole('row').filter({ has: this.page.getByRole('cell', { name: host, exact: true }) });
+  }
+  /** Opens the Edit dialog of `host`; the form inside it. */
+  async edit(host: string): Promise<RegistryFormPart> {
+    await this.page.getByRole('button', { name: `Edit ${host}` }).click();
+    return new RegistryFormPart(this.page.getByRole('dialog', { name: `Edit ${host}` }));
+  }
+  async remove(host: string): Promise<ConfirmDialogPart> {
+    await this.page.getByRole('button', { name: `Remove ${host}` }).click();
+    return new ConfirmDialogPart(this.page, `Remove ${host}?`);
+  }
+}
+
+/** A confirmation (components/ConfirmDialog.tsx): its title, what it says, the impact, Cancel and the confirm button. */
+export class ConfirmDialogPart {
+  readonly root: Locator;
+  constructor(readonly page: Page, title: string) {
+    this.root = page.getByRole('alertdialog', { name: title });
+  }
+  /** The impact's sentence, once it has been worked out (the images it names are list items below it). */
+  async impact(): Promise<string> {
+    const impact = this.root.getByTestId('impact');
+    await impact.waitFor();
+    return (await impact.locator('p').first().textContent()) ?? '';
+  }
+  async confirm(label: string): Promise<void> {
+    await this.root.getByRole('button', { name: label, exact: true }).click();
+    await this.root.waitFor({ state: 'detached' });
+  }
+  async cancel(): Promise<void> {
+    await this.root.getByRole('button', { name: 'Cancel' }).click();
+    await this.root.waitFor({ state: 'detached' });
+  }
+}
+
+/** The first-launch checklist above every screen. */
+export class SetupChecklistPart {
+  readonly root: Locator;
+  constructor(readonly page: Page) {
+    this.root = page.getByRole('region', { name: /^Get started/ });
+  }
+  /** Each step's words and whether it is done, in order. */
+  async steps(): Promise<Array<{ text: string; done: boolean }>> {
+    await this.root.waitFor();
+    return this.root.locator('li').evaluateAll((items) => items.map((li) => ({ text: (li.textContent ?? '').replace(/ \(done\)/, '').replace(/Open \w+$/, '').replace(/^[✓○]/, '').trim(), done: li.getAttribute('data-done') === 'true' })));
+  }
+  dismiss(): Promise<void> {
+    return this.root.getByRole('button', { name: 'Dismiss' }).click();
   }
 }
 
@@ -49,6 +119,59 @@ export class KeysPage {
   async openExport(name: string): Promise<Locator> {
     await this.page.getByRole('button', { name: `Export ${name}` }).click();
     return this.page.locator('.export');
+  }
+  /** Revoke…, Restore… or Remove… on a teammate's row: the confirmation it opens. */
+  async changeTeammate(change: 'Revoke' | 'Restore' | 'Remove', name: string): Promise<ConfirmDialogPart> {
+    await this.page.getByRole('button', { name: `${change} ${name}`, exact: true }).click();
+    return new ConfirmDialogPart(this.page, `${change} ${name}?`);
+  }
+  teammateRow(name: string): Locator {
+    return this.page.getByRole('region', { name: 'Teammates' }).getByRole('row').filter({ has: this.page.getByRole('cell', { name, exact: true }) });
+  }
+  async deleteKey(name: string): Promise<ConfirmDialogPart> {
+    await this.page.getByRole('button', { name: `Delete ${name}`, exact: true }).click();
+    return new ConfirmDialogPart(this.page, `Delete ${name}?`);
+  }
+  async rename(name: string, to: string): Promise<void> {
+    await this.page.getByRole('button', { name: `Rename ${name}` }).click();
+    await this.page.getByLabel('New name').fill(to);
+    await this.page.getByRole('region', { name: 'My keys' }).getByRole('button', { name: 'Save', exact: true }).click();
+    await this.page.getByRole('cell', { name: to, exact: true }).waitFor();
+  }
+  async importKey(file: string, name: string, password: string): Promise<void> {
+    const form = this.page.locator('form', { has: this.page.getByRole('heading', { name: 'Import a cosign key' }) });
+    await form.getByLabel('cosign.key file').setInputFiles(file);
+    await form.getByLabel('Name').fill(name);
+    await form.getByLabel('Password').fill(password);
+    await form.getByRole('button', { name: 'Import key' }).click();
+    await this.page.getByRole('cell', { name, exact: true }).waitFor();
+  }
+  teamPolicy(): PolicyFormPart {
+    return new PolicyFormPart(this.page.getByRole('region', { name: 'Team policy' }));
+  }
+}
+
+/** A policy form (PolicyForm.tsx): the team policy, or one key's in its export panel. */
+export class PolicyFormPart {
+  constructor(readonly root: Locator) {}
+  async show(o: { format: string; mode?: 'Enforce' | 'Audit'; images?: string }): Promise<void> {
+    await this.root.getByLabel('Policy format').selectOption(o.format);
+    if (o.mode) await this.mode(o.mode).check();
+    if (o.images !== undefined) await this.root.getByLabel('Images it covers').fill(o.images);
+    await this.root.getByRole('button', { name: 'Show policy' }).click();
+    await this.root.locator('.policy').waitFor();
+  }
+  mode(mode: 'Enforce' | 'Audit'): Locator {
+    return this.root.getByRole('radio', { name: new RegExp(`${mode}:`) });
+  }
+  images(): Locator {
+    return this.root.getByLabel('Images it covers');
+  }
+  file(path: string): Locator {
+    return this.root.getByLabel(`Policy file ${path}`);
+  }
+  copy(path: string): Promise<void> {
+    return this.root.getByRole('button', { name: `Copy ${path}`, exact: true }).click();
   }
 }
 
@@ -111,6 +234,10 @@ export class SignPage {
   confirm(): Locator {
     return this.page.getByRole('region', { name: 'Sign an image' }).locator('button[type=submit]');
   }
+  /** The warning that the chosen key has signed this digest already, with its "sign again" checkbox. */
+  resignWarning(): Locator {
+    return this.page.getByTestId('resign-warning');
+  }
   async sign(key: string, confirmText = 'Sign'): Promise<Locator> {
     await this.page.getByLabel('Signing key').selectOption(key);
     await this.page.getByRole('region', { name: 'Sign an image' }).getByRole('button', { name: confirmText, exact: true }).click();
@@ -128,5 +255,21 @@ export class ActivityPage {
   }
   row(text: string | RegExp): Locator {
     return this.page.getByRole('region', { name: 'Activity' }).getByRole('row').filter({ hasText: text });
+  }
+  /** The rows of entries (not the header), in order, newest first. */
+  entries(): Locator {
+    return this.page.getByRole('region', { name: 'Activity' }).locator('tbody tr');
+  }
+  async show(kind: 'everything' | 'signings' | 'keys' | 'teammates' | 'registries' | 'policies' | 'log recoveries'): Promise<void> {
+    await this.page.getByRole('region', { name: 'Activity' }).getByLabel('Show').selectOption({ label: kind });
+  }
+  async search(text: string): Promise<void> {
+    await this.page.getByRole('region', { name: 'Activity' }).getByLabel('Search').fill(text);
+  }
+  async refresh(): Promise<void> {
+    await this.page.getByRole('region', { name: 'Activity' }).getByRole('button', { name: 'Refresh' }).click();
+  }
+  exportButton(): Locator {
+    return this.page.getByRole('region', { name: 'Activity' }).getByRole('button', { name: /^Export \d+ entr/ });
   }
 }

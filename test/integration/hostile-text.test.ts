@@ -189,12 +189,14 @@ describe('hostile text from a registry is printed escaped (issue 11, findings 6 
     const json = await runSignet(['log', '--json'], { env });
     assert.equal(json.code, 0, json.stderr);
     assertPrintable(json, 'log --json');
+    // Issue 13: adding the teammate alice (in before()) is recorded too, first.
     const records = jsonLines(json.stdout);
-    assert.deepEqual(records.map((r) => r.outcome), ['signed', 'failed']);
+    assert.deepEqual(records.map((r) => r.outcome), ['changed', 'signed', 'failed']);
+    assert.deepEqual([records[0].kind, records[0].action, records[0].subject], ['teammate', 'added', 'alice']);
     // Stored escaped: a `jq -r .error` consumer prints one line without control characters.
-    assert.doesNotMatch(records[1].error, UNPRINTABLE);
-    assert.doesNotMatch(records[1].error, /\n/);
-    assert.ok(records[1].error.includes(`x\\n${FAKE_AUDIT_LINE.slice(0, 30)}`), records[1].error);
+    assert.doesNotMatch(records[2].error, UNPRINTABLE);
+    assert.doesNotMatch(records[2].error, /\n/);
+    assert.ok(records[2].error.includes(`x\\n${FAKE_AUDIT_LINE.slice(0, 30)}`), records[2].error);
 
     const log = await runSignet(['log'], { env });
     assert.equal(log.code, 0, log.stderr);
@@ -202,7 +204,7 @@ describe('hostile text from a registry is printed escaped (issue 11, findings 6 
     const lines = outputLines(log.stdout.replace(/\n$/, ''));
     const entryLines = lines.filter((l) => /^\d{4}-\d\d-\d\dT/.test(l));
     assert.equal(entryLines.length, records.length, `one entry line per record:\n${log.stdout}`);
-    assert.deepEqual(entryLines.map((l) => l.split(/\s+/)[2]), ['SIGNED', 'FAILED']);
+    assert.deepEqual(entryLines.map((l) => l.split(/\s+/)[2]), ['CHANGED', 'SIGNED', 'FAILED']);
     assert.ok(!lines.some((l) => l.startsWith(FAKE_AUDIT_LINE.slice(0, 20))), log.stdout);
     assert.ok(lines.some((l) => /^ {4}error: The existing signature manifest/.test(l) && l.includes('x\\n2026-12-01T00:00:00Z')), log.stdout);
   });

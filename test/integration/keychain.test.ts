@@ -162,7 +162,12 @@ describe('keychain keys (gnome-keyring in dbus-run-session)', { skip: missing ??
 
   test('signet log prints every signing; no private key material in keys.json, the audit log or any output', async () => {
     const log = await signet(['log', '--json']);
-    const entries = jsonLines(log.stdout);
+    // Issue 13: the key changes made above are recorded too, in order (the refused ones are not).
+    const all = jsonLines(log.stdout);
+    assert.deepEqual(all.filter((e) => e.outcome === 'changed').map((e) => `${e.action} ${e.subject}`), [
+      'generated alice', 'generated ci-key', 'imported fx', 'imported legacy', 'exported-private ci-key', 'renamed old-up', 'deleted old-up',
+    ]);
+    const entries = all.filter((e) => e.outcome !== 'changed');
     assert.equal(entries.length, 3);
     const first = entries[0];
     assert.equal(first.outcome, 'signed');

@@ -100,6 +100,29 @@ describe('trust store and verify', () => {
     assert.match(again.stdout, /already revoked/);
   });
 
+  test('trust restore takes the revocation back: her image verifies again; revoke and restore are in signet log', async () => {
+    const r = await runSignet(['trust', 'restore', 'Alice'], { env: { ...env, TZ: 'Asia/Tehran' } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), `Restored "Alice" (${fp.alice}): its signatures verify again`);
+    assert.equal(jsonLines((await runSignet(['verify', img('alice'), '--json'], { env })).stdout)[0].verdict, 'verified');
+    const list = JSON.parse((await runSignet(['trust', 'list', '--json'], { env })).stdout);
+    assert.equal(list[0].revokedAt, undefined);
+    const again = await runSignet(['trust', 'restore', 'Alice'], { env });
+    assert.match(again.stdout, /"Alice" \(SHA256:.*\) is not revoked/);
+    const unknown = await runSignet(['trust', 'restore', 'Carol'], { env });
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /no trusted key named "Carol"/);
+
+    // Each change once (the second revoke and restore changed nothing), with the zone it was made in.
+    const changes = jsonLines((await runSignet(['log', '--json'], { env })).stdout).filter((e) => e.outcome === 'changed');
+    assert.deepEqual(changes.map((e) => `${e.action} ${e.subject}`), ['added Alice', 'added Bob', 'revoked Alice', 'restored Alice']);
+    assert.equal(changes[3].zone, 'Asia/Tehran');
+    assert.match(changes[3].localTime, /\+03:30$/);
+    assert.ok(changes.every((e) => e.fingerprint === (e.subject === 'Alice' ? fp.alice : fp.bob) && e.via === 'cli'));
+    const human = (await runSignet(['log'], { env })).stdout.trim().split('\n');
+    assert.match(human.at(-1)!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+03:30\[Asia\/Tehran\] {2}\S+ {2}CHANGED {2}teammate restored "Alice" \(SHA256:[0-9a-f]{16}…\) {2}via cli$/);
+  });
+
   test('remove forgets the key: its signatures are then by an unknown key', async () => {
     const r = await runSignet(['trust', 'remove', 'Alice'], { env });
     assert.equal(r.code, 0, r.stderr);

@@ -37,22 +37,37 @@ describe('registries with stored credentials, through the web host API', () => {
   });
   after(async () => { await host?.close(); await reg?.stop(); });
 
-  test('anonymous fails, a wrong password fails, the right one lists the images; the password is only in the keychain', async () => {
-    assert.equal((await call('registries.add', { host: reg.host, auth: 'none' })).ok, true);
-    const anon = await call('registries.test', { host: reg.host });
-    assert.equal(anon.result.ok, false, anon.result.message);
+  // Issue 13 changed this test: a registry is tested before it is saved, so anonymous access and
+  // a wrong password, which were saved before and failed their test afterwards, are now refused
+  // and nothing is saved.
+  test('anonymous and a wrong password are refused before anything is saved; the right one lists the images; the password is only in the keychain', async () => {
+    const anon = await call('registries.add', { host: reg.host, auth: 'none' });
+    assert.equal(anon.ok, false);
+    assert.equal(anon.error?.code, 'AUTH_FAILED');
+    assert.equal(anon.error?.message, `${reg.host} does not let anyone in without credentials: store a user name and password, or use your docker/podman login. Nothing was saved.`);
+    assert.deepEqual((await call('registries.list', {})).result, []);
     const src = (await call('sources.add', { kind: 'registry', location: `${reg.host}/team/app` })).result;
     const denied = await call('images.list', { sourceId: src.id });
+    const deniedText = denied.ok ? denied.result[0].message : denied.error!.message;
     assert.ok(!denied.ok || denied.result[0].verdict === 'error', JSON.stringify(denied));
+    // The desktop's words: where to give the credentials in Signet, not only "docker login".
+    assert.ok(deniedText.includes(`Add credentials for ${reg.host} on the Registries screen`), deniedText);
 
-    await call('registries.add', { host: reg.host, auth: 'keychain', username: reg.username, password: 'wrong-password' });
-    const wrong = await call('registries.test', { host: reg.host });
-    assert.equal(wrong.result.ok, false);
-    assert.match(wrong.result.message, /\w+ \w+/);
+    const wrong = await call('registries.add', { host: reg.host, auth: 'keychain', username: reg.username, password: 'wrong-password' });
+    assert.equal(wrong.ok, false);
+    assert.equal(wrong.error?.message, `${reg.host} did not accept the user name "${reg.username}" with that password: check both and try again. Nothing was saved.`);
+    assert.doesNotMatch(wrong.error!.message, /connection-test|signet\//, 'it names only what the user typed');
+    assert.equal(registryBackend.secrets.has(reg.host), false, 'a wrong password is never saved');
+    assert.deepEqual((await call('registries.list', {})).result, []);
 
-    await call('registries.add', { host: reg.host, auth: 'keychain', username: reg.username, password: reg.password });
+    const tested = await call('registries.test', { host: reg.host, auth: 'keychain', username: reg.username, password: reg.password });
+    assert.deepEqual(tested.result, { ok: true, reached: true, message: `Signed in to ${reg.host} as "${reg.username}".` });
+    assert.equal(registryBackend.secrets.has(reg.host), false, 'a test saves nothing');
+
+    assert.equal((await call('registries.add', { host: reg.host, auth: 'keychain', username: reg.username, password: reg.password })).ok, true);
     const ok = await call('registries.test', { host: reg.host });
     assert.equal(ok.result.ok, true, ok.result.message);
+    assert.match(ok.result.message, /^Signed in to .* with the credentials from the OS keychain \(Signet\)\.$/);
     const rows = await call('images.list', { sourceId: src.id });
     assert.equal(rows.ok, true, JSON.stringify(rows));
     assert.equal(rows.result[0].verdict, 'unsigned');
@@ -69,6 +84,54 @@ describe('registries with stored credentials, through the web host API', () => {
     assert.deepEqual((await call('registries.list', {})).result, []);
     assert.equal((await call('sources.remove', { id: src.id })).ok, true);
     assert.deepEqual((await call('sources.list', {})).result, []);
+  });
+
+  test('edit: a new host or user name is tested first; the stored password is kept when none is typed; a refused change leaves the entry as it was', async () => {
+    assert.equal((await call('registries.add', { host: reg.host, auth: 'keychain', username: reg.username, password: reg.password })).ok, true);
+    const alias = reg.host.replace('127.0.0.1', 'localhost');
+    // The same registry under another name, the password not typed again: kept, moved to the new name.
+    const moved = await call('registries.edit', { host: reg.host, newHost: alias, auth: 'keychain', username: reg.username });
+    assert.equal(moved.ok, true, JSON.stringify(moved));
+    assert.deepEqual((await call('registries.list', {})).result, [{ host: alias, auth: 'keychain', username: reg.username }]);
+    assert.equal(registryBackend.secrets.get(alias), reg.password);
+    assert.equal(registryBackend.secrets.has(reg.host), false, 'the old name leaves the keychain');
+
+    const refused = await call('registries.edit', { host: alias, auth: 'keychain', username: 'mallory', password: 'guess' });
+    assert.equal(refused.ok, false);
+    assert.equal(refused.error?.message, `${alias} did not accept the user name "mallory" with that password: check both and try again. Nothing was saved.`);
+    assert.deepEqual((await call('registries.list', {})).result, [{ host: alias, auth: 'keychain', username: reg.username }], 'unchanged');
+    assert.equal(registryBackend.secrets.get(alias), reg.password, 'the working password stays');
+
+    const gone = await call('registries.edit', { host: 'nothere.example:5000', auth: 'none' });
+    assert.equal(gone.error?.code, 'NOT_FOUND');
+    assert.equal((await call('registries.remove', { host: alias })).ok, true);
+  });
+
+  test('a registry that cannot be reached is saved only when asked, and the test says it was not reached', async () => {
+    const down = '127.0.0.1:9'; // discard port: nothing listens
+    const t = await call('registries.test', { host: down, auth: 'none' });
+    assert.equal(t.result.ok, false);
+    assert.equal(t.result.reached, false);
+    assert.match(t.result.message, /^Could not reach 127\.0\.0\.1:9: /);
+    const refused = await call('registries.add', { host: down, auth: 'none' });
+    assert.equal(refused.error?.code, 'NETWORK');
+    assert.match(refused.error!.message, /Nothing was saved\.$/);
+    assert.equal((await call('registries.add', { host: down, auth: 'none', saveUnreachable: true })).ok, true);
+    assert.deepEqual((await call('registries.list', {})).result, [{ host: down, auth: 'none' }]);
+    assert.equal((await call('registries.remove', { host: down })).ok, true);
+  });
+
+  test('registry changes are in the audit log, and no password ever is', async () => {
+    const entries = (await call('audit.list', {})).result.entries.filter((e: any) => e.outcome === 'changed' && e.kind === 'registry');
+    assert.deepEqual(entries.map((e: any) => [e.action, e.subject]), [
+      ['added', reg.host], ['removed', reg.host],
+      ['added', reg.host], ['edited', reg.host.replace('127.0.0.1', 'localhost')], ['removed', reg.host.replace('127.0.0.1', 'localhost')],
+      ['added', '127.0.0.1:9'], ['removed', '127.0.0.1:9'],
+    ]);
+    assert.deepEqual(entries[0].details, { auth: 'keychain', username: reg.username });
+    assert.ok(entries.every((e: any) => e.via === 'desktop' && typeof e.zone === 'string' && typeof e.localTime === 'string'));
+    const log = await readFile(join(dir, 'home', 'audit.log'), 'utf8');
+    for (const secret of [reg.password!, 'wrong-password', 'guess']) assert.ok(!log.includes(secret), `"${secret}" is not in audit.log`);
   });
 
   test('an archive is pushed and signed in one Sign flow; the result is the verdict read back', async () => {

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { SignetError } from '../../engine/errors.js';
 import { algorithmName, type KeyAlgorithm } from '../../engine/keys/algorithms.js';
@@ -7,6 +8,7 @@ import { keyStore, printKeyList } from '../key-resolution.js';
 import { readKeyFile } from '../keys-from-files.js';
 import { readPassword } from '../password.js';
 import { writeNewFile } from '../files.js';
+import { recordChange } from '../record-change.js';
 import { jsonLine, printable } from '../../../shared/printable.js';
 
 function ed25519Hint(ctx: CliContext, alg: KeyAlgorithm): void {
@@ -33,6 +35,7 @@ export async function generateFile(ctx: CliContext, prefix: string, o: { alg: Ke
 
 export async function generate(ctx: CliContext, name: string, o: { alg: KeyAlgorithm; json?: boolean }): Promise<void> {
   const meta = await keyStore(ctx).generate(name, o.alg);
+  await recordChange(ctx, { kind: 'key', action: 'generated', subject: meta.name, fingerprint: meta.fingerprint, details: { algorithm: meta.algorithm } });
   ctx.io.out(o.json ? jsonLine(meta) : `Generated ${algorithmName(meta.algorithm)} key "${printable(meta.name)}" (id ${meta.id}) in the OS keychain\nFingerprint ${meta.fingerprint}`);
   ed25519Hint(ctx, o.alg);
 }
@@ -43,7 +46,10 @@ export async function list(ctx: CliContext, o: { json?: boolean }): Promise<void
 }
 
 export async function rename(ctx: CliContext, name: string, newName: string): Promise<void> {
-  const meta = await keyStore(ctx).rename(name, newName);
+  const store = keyStore(ctx);
+  const before = await store.get(name);
+  const meta = await store.rename(name, newName);
+  await recordChange(ctx, { kind: 'key', action: 'renamed', subject: meta.name, fingerprint: meta.fingerprint, details: { from: before.name } });
   ctx.io.out(`Renamed to "${printable(meta.name)}" (${meta.fingerprint})`);
 }
 
@@ -55,6 +61,7 @@ export async function remove(ctx: CliContext, name: string, o: { yes?: boolean }
     confirm = await askFingerprint(meta.name, meta.fingerprint);
   }
   const meta = await store.delete(name, confirm);
+  await recordChange(ctx, { kind: 'key', action: 'deleted', subject: meta.name, fingerprint: meta.fingerprint, details: { algorithm: meta.algorithm } });
   ctx.io.out(`Deleted "${printable(meta.name)}" (${meta.fingerprint}) from the OS keychain`);
 }
 
@@ -68,6 +75,7 @@ export async function importKey(ctx: CliContext, file: string, o: { name: string
     }
     throw e;
   });
+  await recordChange(ctx, { kind: 'key', action: 'imported', subject: meta.name, fingerprint: meta.fingerprint, details: { algorithm: meta.algorithm } });
   ctx.io.out(o.json ? jsonLine(meta) : `Imported ${algorithmName(meta.algorithm)} key "${printable(meta.name)}" (id ${meta.id}) into the OS keychain\nFingerprint ${meta.fingerprint}`);
 }
 
@@ -88,5 +96,7 @@ export async function exportPrivate(ctx: CliContext, name: string, o: { out: str
   const password = await readPassword('Password for the exported key (at least 8 characters): ', ctx.io.env, true);
   const { meta, pem } = await store.exportCosignKey(name, password);
   await writeNewFile(o.out, pem, 0o600);
+  // Where the private key went is what an auditor asks first; the password is never recorded.
+  await recordChange(ctx, { kind: 'key', action: 'exported-private', subject: meta.name, fingerprint: meta.fingerprint, details: { file: resolve(o.out) } });
   ctx.io.out(`Private key of "${printable(meta.name)}" written to ${printable(o.out)}, encrypted as cosign does (use it with COSIGN_PASSWORD)\nFingerprint ${meta.fingerprint}`);
 }

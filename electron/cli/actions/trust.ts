@@ -4,6 +4,7 @@ import { shortFingerprint } from '../../engine/cosign/verdict.js';
 import type { CliContext } from '../context.js';
 import { printKeyList, trustStore } from '../key-resolution.js';
 import { readKeyFile } from '../keys-from-files.js';
+import { recordChange } from '../record-change.js';
 import { jsonLine, printable } from '../../../shared/printable.js';
 
 async function readStdin(): Promise<string> {
@@ -17,6 +18,7 @@ export async function add(ctx: CliContext, file: string, o: { name: string; json
     if (e instanceof SignetError && (e.code === 'KEY_INVALID' || e.code === 'KEY_UNSUPPORTED')) throw new SignetError(e.code, `${file === '-' ? 'stdin' : file}: ${e.message}`);
     throw e;
   });
+  await recordChange(ctx, { kind: 'teammate', action: 'added', subject: entry.name, fingerprint: entry.fingerprint, details: { algorithm: entry.algorithm } });
   ctx.io.out(o.json ? jsonLine(entry) : `Trusted "${printable(entry.name)}" (${entry.algorithm})\nFingerprint ${entry.fingerprint}\nCheck this fingerprint with ${printable(entry.name)} over another channel before relying on it.`);
 }
 
@@ -27,12 +29,22 @@ export async function list(ctx: CliContext, o: { json?: boolean }): Promise<void
 
 export async function revoke(ctx: CliContext, name: string): Promise<void> {
   const { entry, already } = await trustStore(ctx).revoke(name);
+  if (!already) await recordChange(ctx, { kind: 'teammate', action: 'revoked', subject: entry.name, fingerprint: entry.fingerprint, details: {} });
   ctx.io.out(already
     ? `"${printable(entry.name)}" (${shortFingerprint(entry.fingerprint)}) was already revoked on ${entry.revokedAt}`
     : `Revoked "${printable(entry.name)}" (${entry.fingerprint}) at ${entry.revokedAt}: images signed only by this key now verify as revoked`);
 }
 
+export async function restore(ctx: CliContext, name: string): Promise<void> {
+  const { entry, already } = await trustStore(ctx).restore(name);
+  if (!already) await recordChange(ctx, { kind: 'teammate', action: 'restored', subject: entry.name, fingerprint: entry.fingerprint, details: {} });
+  ctx.io.out(already
+    ? `"${printable(entry.name)}" (${shortFingerprint(entry.fingerprint)}) is not revoked`
+    : `Restored "${printable(entry.name)}" (${entry.fingerprint}): its signatures verify again`);
+}
+
 export async function remove(ctx: CliContext, name: string): Promise<void> {
   const entry = await trustStore(ctx).remove(name);
+  await recordChange(ctx, { kind: 'teammate', action: 'removed', subject: entry.name, fingerprint: entry.fingerprint, details: entry.revokedAt ? { revoked: entry.revokedAt } : {} });
   ctx.io.out(`Removed "${printable(entry.name)}" (${entry.fingerprint}) from the trust store`);
 }

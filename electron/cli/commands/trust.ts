@@ -22,6 +22,11 @@ export function registerTrust(program: Command, ctx: CliContext): Command {
     .argument('<name>', 'the trusted key\'s name or fingerprint')
     .action(async (name: string) => (await actions()).revoke(ctx, name));
 
+  trust.command('restore')
+    .description('take a revocation back: the key is trusted again, and its signatures verify')
+    .argument('<name>', 'the trusted key\'s name or fingerprint')
+    .action(async (name: string) => (await actions()).restore(ctx, name));
+
   trust.command('remove')
     .description('forget a trusted key (its signatures then count as by an unknown key)')
     .argument('<name>', 'the trusted key\'s name or fingerprint')

@@ -1,10 +1,16 @@
 /**
- * The lines of audit.log: one JSON record per line, a signing (AuditEntry) or a note that the log
- * was recovered (AuditRecovery). A line is damaged when its bytes are not UTF-8, it is not JSON,
- * or it is not the shape of a record; the hosts display every field, so a wrong shape is damage
- * too, not something to guess around.
+ * The lines of audit.log: one JSON record per line, a signing (AuditEntry), a change to keys,
+ * teammates, registries or policies (AuditChange), or a note that the log was recovered
+ * (AuditRecovery). A line is damaged when its bytes are not UTF-8, it is not JSON, or it is not
+ * the shape of a record; the hosts display every field, so a wrong shape is damage too, not
+ * something to guess around.
+ *
+ * Older logs read as they always did: `localTime`, `zone` and `userName` are optional (entries
+ * before them have `time` in UTC only), and a change's kind and action are any text, so what a
+ * newer Signet adds is shown as stored rather than taken for damage.
  */
 import { expectObject, expectString, optionalString } from '../data-dir.js';
+import type { AuditChangeFields } from '../../../shared/audit-changes.js';
 
 export interface AuditKey {
   /** Keychain key id, absent for a key file. */
@@ -14,11 +20,23 @@ export interface AuditKey {
   source: 'keychain' | 'file';
 }
 
-export interface AuditEntry {
+/** When and by whom (audit-stamp.ts); `localTime`, `zone` and `userName` are absent in older logs. */
+export interface AuditWhoWhen {
   /** Random, unique per entry: lets an append find its own line again after a recovery. Absent in older logs. */
   id?: string;
+  /** UTC, ISO 8601. */
   time: string;
+  /** The same instant in the local time of the machine that wrote it, with its offset. */
+  localTime?: string;
+  /** That machine's time zone (IANA name). */
+  zone?: string;
+  /** The OS user's login name. */
   user: string;
+  /** Their full name, where the OS gave one. */
+  userName?: string;
+}
+
+export interface AuditEntry extends AuditWhoWhen {
   outcome: 'signed' | 'failed';
   key: AuditKey;
   image: string;
@@ -28,6 +46,15 @@ export interface AuditEntry {
   /** One per signed manifest (an index and its platforms). */
   registry?: Array<{ digest: string; platform?: string; location: string; attempts: number; alreadyPresent: boolean; readBack: string }>;
   error?: string;
+}
+
+/** A change to a key, a teammate, a registry or a policy export (never a secret). */
+export interface AuditChange extends AuditWhoWhen, Omit<AuditChangeFields, 'kind' | 'action' | 'via'> {
+  outcome: 'changed';
+  /** AUDIT_CHANGES's kinds and actions; any text when read, so that a newer Signet's entries still read. */
+  kind: string;
+  action: string;
+  via: string;
 }
 
 /** The first line of a log that replaced a damaged one. */
@@ -43,7 +70,7 @@ export interface AuditRecovery {
   copied: number;
 }
 
-export type AuditRecord = AuditEntry | AuditRecovery;
+export type AuditRecord = AuditEntry | AuditChange | AuditRecovery;
 
 export interface ParsedAuditLog {
   records: AuditRecord[];
@@ -101,6 +128,8 @@ export function parseAuditRecord(v: unknown): AuditRecord {
     if (!Number.isSafeInteger(copied) || (copied as number) < 0) throw new Error('the recovery has no count of copied lines');
     return { time, user, outcome: 'recovered', movedTo, damagedLines: lines as number[], copied: copied as number };
   }
+  const whoWhen = parseWhoWhen(o, time, user);
+  if (o['outcome'] === 'changed') return parseChange(o, whoWhen);
   if (o['outcome'] !== 'signed' && o['outcome'] !== 'failed') throw new Error('the entry has no known "outcome"');
   const k = expectObject(o['key'], 'the key');
   if (k['source'] !== 'keychain' && k['source'] !== 'file') throw new Error('the key has no known "source"');
@@ -109,8 +138,8 @@ export function parseAuditRecord(v: unknown): AuditRecord {
   if (keyId !== undefined) key.id = keyId;
   const annotations = expectObject(o['annotations'], 'the annotations');
   if (!Object.values(annotations).every((a) => typeof a === 'string')) throw new Error('an annotation is not a string');
-  const entry: AuditEntry = { time, user, outcome: o['outcome'], key, image: expectString(o, 'image', what), annotations: annotations as Record<string, string> };
-  for (const field of ['id', 'digest', 'identity', 'error'] as const) {
+  const entry: AuditEntry = { ...whoWhen, outcome: o['outcome'], key, image: expectString(o, 'image', what), annotations: annotations as Record<string, string> };
+  for (const field of ['digest', 'identity', 'error'] as const) {
     const s = optionalString(o, field, what);
     if (s !== undefined) entry[field] = s;
   }
@@ -132,4 +161,31 @@ export function parseAuditRecord(v: unknown): AuditRecord {
     });
   }
   return entry;
+}
+
+/** The fields every entry (not a recovery note) may carry about when and by whom. */
+function parseWhoWhen(o: Record<string, unknown>, time: string, user: string): AuditWhoWhen {
+  const out: AuditWhoWhen = { time, user };
+  for (const field of ['id', 'localTime', 'zone', 'userName'] as const) {
+    const s = optionalString(o, field, 'the entry');
+    if (s !== undefined) out[field] = s;
+  }
+  return out;
+}
+
+function parseChange(o: Record<string, unknown>, whoWhen: AuditWhoWhen): AuditChange {
+  const what = 'the change';
+  const details = expectObject(o['details'], 'the details');
+  if (!Object.values(details).every((d) => typeof d === 'string')) throw new Error('a detail of the change is not a string');
+  const fingerprint = optionalString(o, 'fingerprint', what);
+  return {
+    ...whoWhen,
+    outcome: 'changed',
+    kind: expectString(o, 'kind', what),
+    action: expectString(o, 'action', what),
+    subject: expectString(o, 'subject', what),
+    ...(fingerprint !== undefined ? { fingerprint } : {}),
+    details: details as Record<string, string>,
+    via: expectString(o, 'via', what),
+  };
 }

@@ -1,23 +1,25 @@
 /**
  * audit.log (design §6): one JSON line per signing — who signed which digest of which image with
  * which key, the annotations, and what the registry answered (where the signature is stored, how
- * many attempts, the verdict read back). Lines are appended with O_APPEND in one write each, so
+ * many attempts, the verdict read back) — and one per change to keys, teammates, registries and
+ * exported policies, each with the local time, its zone and the OS user. Lines are appended with O_APPEND in one write each, so
  * concurrent signers never interleave within a line. Public facts only: never key material.
  * A damaged log is moved aside and replaced by its intact lines (audit-recovery.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
 import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { SignResult } from '../sign.js';
 import { ensureDir, ioError, waitForFileUnlock, withFileLock } from '../data-dir.js';
-import { parseAuditLog, type AuditEntry, type AuditKey, type AuditRecord } from './audit-lines.js';
+import { parseAuditLog, type AuditChange, type AuditEntry, type AuditKey, type AuditRecord } from './audit-lines.js';
 import { recoverAuditLog, type AuditDamage } from './audit-recovery.js';
+import { auditStamp, currentUser } from './audit-stamp.js';
 import { printableText } from '../../../shared/printable.js';
+import type { AuditChangeFields } from '../../../shared/audit-changes.js';
 
 export type { AuditDamage } from './audit-recovery.js';
-export type { AuditEntry, AuditKey, AuditRecord, AuditRecovery } from './audit-lines.js';
+export type { AuditChange, AuditEntry, AuditKey, AuditRecord, AuditRecovery } from './audit-lines.js';
 
 export interface AuditReadResult {
   /** Every record, oldest first: signings, and a note wherever the log was recovered. */
@@ -28,14 +30,6 @@ export interface AuditReadResult {
 
 export function auditLogPath(dataDir: string): string {
   return join(dataDir, 'audit.log');
-}
-
-function currentUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? process.env.USERNAME ?? 'unknown';
-  }
 }
 
 export class AuditLog {
@@ -50,7 +44,7 @@ export class AuditLog {
    * Appends one entry (giving it an id when it has none). Resolves with 1 when it had to write the
    * entry again because a recovery replaced the log under it (see audit-recovery.ts), else 0.
    */
-  async append(entry: AuditEntry): Promise<number> {
+  async append(entry: AuditEntry | AuditChange): Promise<number> {
     await ensureDir(this.dataDir);
     const id = entry.id ?? randomBytes(8).toString('hex');
     const line = Buffer.from(`${JSON.stringify({ ...entry, id })}\n`, 'utf8');
@@ -124,8 +118,7 @@ export class AuditLog {
 
   recordSigned(key: AuditKey, annotations: Record<string, string>, r: SignResult, now = new Date()): Promise<number> {
     return this.append({
-      time: now.toISOString(),
-      user: currentUser(),
+      ...auditStamp(now),
       outcome: 'signed',
       key,
       image: r.image,
@@ -145,8 +138,7 @@ export class AuditLog {
 
   recordFailed(key: AuditKey, image: string, annotations: Record<string, string>, error: unknown, now = new Date()): Promise<number> {
     return this.append({
-      time: now.toISOString(),
-      user: currentUser(),
+      ...auditStamp(now),
       outcome: 'failed',
       key,
       image,
@@ -155,6 +147,12 @@ export class AuditLog {
       // newline and a fake entry after it), and `jq -r .error` prints what is stored.
       error: printableText(error instanceof Error ? error.message : String(error)),
     });
+  }
+
+  /** A change to a key, a teammate, a registry or a policy export: public facts only, never a secret. */
+  recordChange(change: AuditChangeFields, now = new Date()): Promise<number> {
+    // Names stored as they are, as an image or key name of a signing is; whoever shows them escapes them.
+    return this.append({ ...auditStamp(now), outcome: 'changed', ...change });
   }
 
   /**

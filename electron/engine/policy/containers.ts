@@ -26,6 +26,9 @@ export function containersScope(images: string): string {
 }
 
 export function exportContainers(input: PolicyInput): PolicyExport {
+  if (input.mode === 'audit') {
+    throw new SignetError('USAGE', 'containers policy.json has no audit mode: podman, skopeo and CRI-O refuse every image a sigstoreSigned rule does not admit. Export it with --mode enforce, or audit with another format first (Kyverno, policy-controller or the cosign script).');
+  }
   const scope = containersScope(input.images);
   const keyDatas = input.keys.map((k) => Buffer.from(k.publicKeyPem, 'utf8').toString('base64'));
   // One requirement list entry; several entries would all be required (AND), so several keys use keyDatas (any of them).

@@ -26,7 +26,9 @@ export function exportCosign(input: PolicyInput): PolicyExport {
   const lines = [
     '#!/bin/sh',
     `# Verify an image with cosign against the keys Signet trusts (generated ${new Date().toISOString()}).`,
-    '# Usage: ./verify.sh IMAGE   (exit 0 when any trusted key verifies its signature)',
+    input.mode === 'audit'
+      ? '# Usage: ./verify.sh IMAGE   (audit mode: exit 0 also when no trusted key verifies its signature, after printing AUDIT:)'
+      : '# Usage: ./verify.sh IMAGE   (exit 0 when any trusted key verifies its signature)',
     '# The key files are beside this script; $trusted names each one\'s key and fingerprint.',
     'set -u',
     'image="${1:?usage: $0 IMAGE}"',
@@ -38,8 +40,10 @@ export function exportCosign(input: PolicyInput): PolicyExport {
     `  *) printf '%s is not covered by this policy (%s)\\n' "$image" "$pattern" >&2; exit 2 ;;`,
     'esac',
     ...keyFiles.map((f) => `${cosignCommand(`"$here"/${shellQuote(f.path)}`, '"$image"')} && exit 0`),
-    `printf '%s is not signed by any trusted key (%s)\\n' "$image" "$trusted" >&2`,
-    'exit 1',
+    ...(input.mode === 'audit'
+      // Audit: say what enforce would refuse, and let it through.
+      ? [`printf 'AUDIT: %s is not signed by any trusted key (%s); enforce mode would refuse it\\n' "$image" "$trusted" >&2`, 'exit 0']
+      : [`printf '%s is not signed by any trusted key (%s)\\n' "$image" "$trusted" >&2`, 'exit 1']),
     '',
   ];
   return {

@@ -20,7 +20,8 @@ export function exportKyvernoIvp(input: PolicyInput): PolicyExport {
       },
     },
     spec: {
-      validationActions: ['Deny'],
+      // Audit records the failure in the API server's audit log; Warn shows it to whoever deploys.
+      validationActions: input.mode === 'audit' ? ['Audit', 'Warn'] : ['Deny'],
       webhookConfiguration: { timeoutSeconds: 30 },
       matchConstraints: {
         resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] }],

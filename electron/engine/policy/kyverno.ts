@@ -1,6 +1,6 @@
 /**
  * Kyverno ClusterPolicy (kyverno.io/v1) with a verifyImages rule: one attestor entry per key,
- * `count: 1` so any trusted key admits the image. Signet signatures are key-based and not in a
+ * `count: 1` so any trusted key admits the image; Enforce refuses, Audit reports in a policy report. Signet signatures are key-based and not in a
  * transparency log, so Rekor and the CT log are ignored for them.
  */
 import { stringify } from 'yaml';
@@ -9,6 +9,9 @@ import { ed25519Note, GENERATED_BY, type PolicyExport, type PolicyInput } from '
 export const POLICY_NAME = 'signet-verify-images';
 
 export function exportKyverno(input: PolicyInput): PolicyExport {
+  // The policy-wide field for Kyverno before 1.13, and the rule's own, which 1.13 and later read
+  // first (they call the policy-wide one deprecated): each version finds the mode it reads.
+  const action = input.mode === 'audit' ? 'Audit' : 'Enforce';
   const doc = {
     apiVersion: 'kyverno.io/v1',
     kind: 'ClusterPolicy',
@@ -20,7 +23,7 @@ export function exportKyverno(input: PolicyInput): PolicyExport {
       },
     },
     spec: {
-      validationFailureAction: 'Enforce',
+      validationFailureAction: action,
       background: false,
       webhookTimeoutSeconds: 30,
       rules: [{
@@ -28,6 +31,7 @@ export function exportKyverno(input: PolicyInput): PolicyExport {
         match: { any: [{ resources: { kinds: ['Pod'] } }] },
         verifyImages: [{
           imageReferences: [input.images],
+          failureAction: action,
           type: 'Cosign',
           mutateDigest: true,
           verifyDigest: true,

@@ -17,6 +17,8 @@ export function exportPolicyController(input: PolicyInput): PolicyExport {
       annotations: { 'signet/description': `${GENERATED_BY}: keys ${input.keys.map((k) => `${k.name} (${k.fingerprint})`).join(', ')}` },
     },
     spec: {
+      // warn admits the image and returns the failure as a warning; enforce refuses it.
+      mode: input.mode === 'audit' ? 'warn' : 'enforce',
       images: [{ glob: input.images }],
       authorities: input.keys.map((k, i) => ({ name: names[i], key: { data: k.publicKeyPem, hashAlgorithm: 'sha256' } })),
     },

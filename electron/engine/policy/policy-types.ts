@@ -8,6 +8,14 @@ import type { PublicKeyAlgorithm } from '../keys/algorithms.js';
 export type PolicyFormat = 'cosign' | 'containers' | 'kyverno' | 'kyverno-ivp' | 'policy-controller';
 export const POLICY_FORMATS: readonly PolicyFormat[] = ['cosign', 'containers', 'kyverno', 'kyverno-ivp', 'policy-controller'];
 
+/**
+ * Enforce refuses an image no trusted key signed; audit lets it through and reports it (Kyverno
+ * Audit, ValidatingPolicy Audit and Warn, policy-controller warn, the cosign script prints and
+ * exits 0). containers' policy.json has no such mode.
+ */
+export type PolicyMode = 'enforce' | 'audit';
+export const POLICY_MODES: readonly PolicyMode[] = ['enforce', 'audit'];
+
 /** A key the policy trusts: public material only. */
 export interface PolicyKey {
   name: string;
@@ -37,6 +45,8 @@ export interface PolicyInput {
   images: string;
   /** The main file's name (its base name is used for companions' references). */
   mainFile?: string;
+  /** Default enforce. */
+  mode?: PolicyMode;
 }
 
 /**

@@ -34,6 +34,11 @@ export interface AuthOptions {
   credentials: (registry: string) => Promise<Credential | null>;
   retry: RetryOptions;
   debug?: ((msg: string) => void) | undefined;
+  /**
+   * What to do about missing or refused credentials, in the host's words (the desktop names its
+   * Registries screen); by default, log in with docker or podman.
+   */
+  loginHint?: ((registry: string, problem: 'missing' | 'refused') => string) | undefined;
 }
 
 const MAX_TOKEN_RESPONSE = 1 << 20;
@@ -90,7 +95,7 @@ export class Auth {
     }
     if (challenges.some((c) => c.scheme === 'basic')) {
       const cred = await this.credential(registry, st);
-      if (cred === null || cred.username === undefined) throw noCredentials(registry, cred);
+      if (cred === null || cred.username === undefined) throw this.noCredentials(registry, cred);
       if (st.scheme !== 'basic') this.opts.debug?.(`auth: ${registry} wants Basic authentication`);
       st.scheme = 'basic';
       st.basic = basicHeader(cred);
@@ -106,7 +111,7 @@ export class Auth {
   async failure(registry: string, scope: string, wwwAuthenticate: string | undefined, what: string): Promise<SignetError> {
     const st = this.state(registry);
     const cred = await this.credential(registry, st);
-    if (cred === null) return noCredentials(registry, cred, what);
+    if (cred === null) return this.noCredentials(registry, cred, what);
     let bearer: Challenge | undefined;
     try {
       bearer = wwwAuthenticate === undefined ? undefined : parseWwwAuthenticate(wwwAuthenticate).find((c) => c.scheme === 'bearer');
@@ -117,7 +122,17 @@ export class Auth {
       const action = scope.endsWith(',push') ? 'push' : 'pull';
       return new SignetError('AUTH_DENIED', `The registry ${registry} refused ${action} access for ${what} (insufficient scope) with the credentials from ${cred.source}.`, { registry, scope });
     }
-    return new SignetError('AUTH_FAILED', `The registry ${registry} did not accept the credentials for ${what}: check the username and password (credentials from ${cred.source}).`, { registry });
+    return new SignetError('AUTH_FAILED', `The registry ${registry} did not accept the credentials for ${what}: check the username and password (credentials from ${cred.source}).${this.refusedHint(registry)}`, { registry });
+  }
+
+  private noCredentials(registry: string, cred: Credential | null, what?: string): SignetError {
+    return noCredentials(registry, cred, what, this.opts.loginHint?.(registry, 'missing'));
+  }
+
+  /** The host's advice after a refusal, as a sentence to append (none by default: "check the username and password" says it). */
+  private refusedHint(registry: string): string {
+    const hint = this.opts.loginHint?.(registry, 'refused');
+    return hint !== undefined ? ` ${hint}` : '';
   }
 
   private state(registry: string): RegistryState {
@@ -179,8 +194,8 @@ export class Auth {
       }
       if (res.status === 401) {
         throw cred === null
-          ? noCredentials(registry, cred)
-          : new SignetError('AUTH_FAILED', `The token server ${realm.host} for ${registry} did not accept the credentials: check the username and password (credentials from ${cred.source}).`, { registry });
+          ? this.noCredentials(registry, cred)
+          : new SignetError('AUTH_FAILED', `The token server ${realm.host} for ${registry} did not accept the credentials: check the username and password (credentials from ${cred.source}).${this.refusedHint(registry)}`, { registry });
       }
       if (res.status === 403) {
         throw new SignetError('AUTH_DENIED', `The token server ${realm.host} for ${registry} refused a token for ${scope}${cred !== null ? ` (credentials from ${cred.source})` : ''}.`, { registry, scope });
@@ -198,13 +213,15 @@ export class Auth {
 function tokenRequest(realm: URL, service: string | undefined, scope: string, cred: Credential | null): SendRequest {
   if (cred?.identityToken !== undefined) {
     // docker's OAuth2 refresh-token grant: POST a form to the realm.
-    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: cred.identityToken, client_id: 'signet', scope });
+    const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: cred.identityToken, client_id: 'signet' });
+    if (scope !== '') form.set('scope', scope);
     if (service !== undefined) form.set('service', service);
     return { method: 'POST', url: realm, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() };
   }
   const url = new URL(realm);
   if (service !== undefined) url.searchParams.set('service', service);
-  url.searchParams.append('scope', scope);
+  // No scope at all for a login check (GET /v2/), as docker login asks.
+  if (scope !== '') url.searchParams.append('scope', scope);
   if (cred?.username !== undefined && cred.username !== '') url.searchParams.set('account', cred.username);
   // The realm is the auth server the registry named: it is meant to receive the basic credentials.
   return { method: 'GET', url, ...(cred?.username !== undefined ? { authorization: basicHeader(cred) } : {}) };
@@ -232,13 +249,13 @@ function basicHeader(cred: Credential): string {
   return `Basic ${Buffer.from(`${cred.username ?? ''}:${cred.password ?? ''}`, 'utf8').toString('base64')}`;
 }
 
-function noCredentials(registry: string, cred: Credential | null, what?: string): SignetError {
+function noCredentials(registry: string, cred: Credential | null, what?: string, hint?: string): SignetError {
   if (cred !== null) {
-    return new SignetError('AUTH_FAILED', `The registry ${registry} wants a username and password, but the credentials from ${cred.source} hold only a token.`, { registry });
+    return new SignetError('AUTH_FAILED', `The registry ${registry} wants a username and password, but the credentials from ${cred.source} hold only a token.${hint !== undefined ? ` ${hint}` : ''}`, { registry });
   }
   return new SignetError(
     'AUTH_FAILED',
-    `The registry ${registry} requires authentication${what !== undefined ? ` for ${what}` : ''}, and no credentials were found for it. Log in with "docker login ${registry}" or "podman login ${registry}".`,
+    `The registry ${registry} requires authentication${what !== undefined ? ` for ${what}` : ''}, and no credentials were found for it. ${hint ?? `Log in with "docker login ${registry}" or "podman login ${registry}".`}`,
     { registry },
   );
 }

@@ -52,6 +52,8 @@ export interface RegistryClientOptions {
   /** The wall-clock budget of one image's check in batch verification (default 120 s, at least twice deadlineMs). */
   imageBudgetMs?: number;
   connections?: number;
+  /** What to do about missing or refused credentials, in the host's words (see AuthOptions.loginHint). */
+  loginHint?: (registry: string, problem: 'missing' | 'refused') => string;
 }
 
 /** The default wall-clock budget of one image's check in batch verification. */
@@ -103,6 +105,21 @@ export class RegistryClient {
       credentials: opts.credentials ?? ((r) => resolveCredential(r)),
       retry: this.retry,
       debug: opts.debug,
+      loginHint: opts.loginHint,
+    });
+  }
+
+  /**
+   * Signs in to a registry as `docker login` checks it: GET /v2/, authenticated as the registry
+   * asks (a token without a scope, or Basic). Resolves when the registry accepted; throws
+   * AUTH_FAILED when it wants credentials it did not get or refused them, NETWORK and the like
+   * when it could not be reached. Names only the registry: no repository is needed or touched.
+   */
+  async checkLogin(registry: string): Promise<void> {
+    const what = `signing in to ${registry}`;
+    await this.request({ repo: { registry, repository: '' }, scope: '', method: 'GET', url: new URL(`${this.origin(registry)}/v2/`), what }, async (res) => {
+      if (res.status === 200) return discard(res.body);
+      throw await statusError(res, registry);
     });
   }
 

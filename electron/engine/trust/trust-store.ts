@@ -1,7 +1,7 @@
 /**
  * TrustStore (design §2): teammates' public keys in trust.json under the data dir. Revoking keeps
  * the key, marked with the time, so its signatures give the *revoked* verdict instead of merely
- * "unknown key". The default trust set for verify is the user's own keys plus this store.
+ * "unknown key"; restoring takes the mark away again. The default trust set for verify is the user's own keys plus this store.
  */
 import { join } from 'node:path';
 import { SignetError } from '../errors.js';
@@ -76,6 +76,19 @@ export class TrustStore {
       if (entry.revokedAt) return { entries, result: { entry, already: true } };
       const revoked = { ...entry, revokedAt: now.toISOString() };
       return { entries: entries.map((e) => (e === entry ? revoked : e)), result: { entry: revoked, already: false } };
+    });
+  }
+
+  /**
+   * Takes a revocation back: the key is trusted again, as it was added (its `added` time kept).
+   * `already` when it was not revoked. Its signatures verify again from the next check on.
+   */
+  restore(nameOrFingerprint: string): Promise<{ entry: TrustEntry; already: boolean }> {
+    return this.update<{ entry: TrustEntry; already: boolean }>((entries) => {
+      const entry = this.require(entries, nameOrFingerprint);
+      if (!entry.revokedAt) return { entries, result: { entry, already: true } };
+      const { revokedAt: _revokedAt, ...restored } = entry;
+      return { entries: entries.map((e) => (e === entry ? restored : e)), result: { entry: restored, already: false } };
     });
   }
 

@@ -153,7 +153,7 @@ test('kyverno, kyverno-ivp, policy-controller: hostile names round-trip as data 
   const expected: Record<string, { spec: string[]; annotations: string[]; entries: (doc: any) => any[] }> = {
     kyverno: { spec: ['background', 'rules', 'validationFailureAction', 'webhookTimeoutSeconds'], annotations: ['policies.kyverno.io/description', 'policies.kyverno.io/title'], entries: (d) => d.spec.rules[0].verifyImages[0].attestors[0].entries.map((e: any) => e.keys.publicKeys) },
     'kyverno-ivp': { spec: ['attestors', 'matchConstraints', 'matchImageReferences', 'validationActions', 'validations', 'webhookConfiguration'], annotations: ['policies.kyverno.io/description'], entries: (d) => d.spec.attestors.map((a: any) => a.cosign.key.data) },
-    'policy-controller': { spec: ['authorities', 'images'], annotations: ['signet/description'], entries: (d) => d.spec.authorities.map((a: any) => a.key.data) },
+    'policy-controller': { spec: ['authorities', 'images', 'mode'], annotations: ['signet/description'], entries: (d) => d.spec.authorities.map((a: any) => a.key.data) },
   };
   for (const [format, want] of Object.entries(expected)) {
     const out = exportPolicy(format as 'kyverno', { keys, images: IMAGES });

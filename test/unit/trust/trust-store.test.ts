@@ -72,3 +72,20 @@ test('concurrent adds do not lose one another', async () => {
   await Promise.all(keys.map((k, i) => new TrustStore(dir).add(k.pem, `k${i}`)));
   assert.equal((await store.list()).length, 8);
 });
+
+test('restore takes a revocation back: the key verifies again, its added time kept; restoring an unrevoked key changes nothing', async () => {
+  const dir = await makeTempDir();
+  const store = new TrustStore(dir);
+  const alice = generatePrivateKey('ed25519').publicKey;
+  const added = await store.add(alice.pem, 'Alice', new Date('2026-01-01T00:00:00Z'));
+  await store.revoke('Alice');
+  const r = await store.restore(alice.fingerprint);
+  assert.equal(r.already, false);
+  assert.deepEqual(r.entry, added, 'as it was added: no revokedAt, the same added time');
+  assert.deepEqual(await store.list(), [added]);
+  assert.equal((await defaultTrustedKeys(dir))[0]!.revokedAt, undefined, 'verify trusts it again');
+  const before = await readFile(join(dir, 'trust.json'), 'utf8');
+  assert.equal((await store.restore('alice')).already, true);
+  assert.equal(await readFile(join(dir, 'trust.json'), 'utf8'), before, 'nothing written');
+  await assert.rejects(store.restore('Bob'), code('NOT_FOUND'));
+});
