@@ -126,8 +126,11 @@ export interface SigningOptions {
   logAnotherSignature?: boolean;
   /** Add an RFC 3161 timestamp from the stack's TSA over the signature. */
   timestamp?: boolean;
-  /** Store the CA chain (`.sig` chain annotation): the CA's root certificate. */
+  /** Store the CA chain (`.sig` chain annotation): the root certificate of the issuing CA, or of `chainOf`. */
   chain?: boolean;
+  chainOf?: MockCA;
+  /** Log the entry naming another certificate issued for the same key (same signature bytes). */
+  logAnotherCertificate?: boolean;
 }
 
 interface Signed {
@@ -136,9 +139,8 @@ interface Signed {
   certificatePem: string;
 }
 
-async function issue(stack: SigstoreStack, o: SigningOptions): Promise<Signed> {
+async function issue(stack: SigstoreStack, o: SigningOptions, key = ecKey()): Promise<Signed> {
   const signer = o.signer ?? RELEASE_PIPELINE;
-  const key = ecKey();
   const issuerExt = signer.legacyIssuer ? { oid: `${FULCIO}.1`, value: signer.issuer, legacy: true } : { oid: `${FULCIO}.8`, value: signer.issuer };
   const certificate = bytes(await (o.ca ?? stack.ca).issueCertificate({
     publicKey: new Uint8Array(spkiOf(key.publicKey)), subjectAltName: signer.identity, extensions: [issuerExt, ...(signer.extensions ?? [])],
@@ -152,6 +154,15 @@ async function issue(stack: SigstoreStack, o: SigningOptions): Promise<Signed> {
  * wants three digits or none): one request in ten would then fail for the mock's sake, so such an
  * answer is asked for again.
  */
+/** Another certificate for the same key and identity (a second issuance: other serial, other SCT time). */
+async function reissue(stack: SigstoreStack, o: SigningOptions, s: Signed): Promise<Signed> {
+  for (;;) {
+    const again = await issue(stack, o, s.key);
+    if (!again.certificate.equals(s.certificate)) return again;
+    await new Promise((resolve) => setTimeout(resolve, 5)); // the mock's serial is fixed: wait for a new SCT time
+  }
+}
+
 async function timestampOver(stack: SigstoreStack, signature: Buffer): Promise<Buffer> {
   for (let attempt = 0; ; attempt++) {
     const der = bytes(await stack.tsa.timestamp({ artifactHash: sha256(signature), hashAlgorithmOID: '2.16.840.1.101.3.4.2.1', nonce: 7, policyOID: '1.2.3.4', certReq: false }));
@@ -182,10 +193,11 @@ export async function signSigLayer(stack: SigstoreStack, payload: Buffer, o: Sig
     'dev.cosignproject.cosign/signature': b64(signature),
     'dev.sigstore.cosign/certificate': s.certificatePem,
   };
-  if (o.chain) annotations['dev.sigstore.cosign/chain'] = encodePem('CERTIFICATE', bytes((o.ca ?? stack.ca).rootCertificate));
+  if (o.chain || o.chainOf) annotations['dev.sigstore.cosign/chain'] = encodePem('CERTIFICATE', bytes((o.chainOf ?? o.ca ?? stack.ca).rootCertificate));
   if (o.tlog !== 'none') {
     const logged = o.logAnotherSignature ? sign('sha256', payload, s.key.privateKey) : signature;
-    const e = await logV1(o.tlog ?? stack.tlog, hashedRekordBody(payload, logged, s.certificatePem));
+    const loggedPem = o.logAnotherCertificate ? (await reissue(stack, o, s)).certificatePem : s.certificatePem;
+    const e = await logV1(o.tlog ?? stack.tlog, hashedRekordBody(payload, logged, loggedPem));
     annotations['dev.sigstore.cosign/bundle'] = JSON.stringify({
       SignedEntryTimestamp: e.verification.signedEntryTimestamp,
       Payload: { body: e.body, integratedTime: e.integratedTime, logIndex: e.logIndex, logID: e.logID },
@@ -252,9 +264,10 @@ export async function signBundle(stack: SigstoreStack, statement: Buffer, o: Bun
     } } } });
     const e = await tlog.logV2(body as never);
     tlogEntries.push({
-      logIndex: e.logIndex, logId: { keyId: b64(e.logId!.keyId) }, kindVersion: { kind: 'dsse', version: '0.0.2' },
-      // The mock's proof is for a log of one entry, at index 0 (its logV2 puts the entry's random index there).
-      inclusionProof: { logIndex: '0', rootHash: b64(e.inclusionProof!.rootHash), treeSize: e.inclusionProof!.treeSize, hashes: [], checkpoint: { envelope: e.inclusionProof!.checkpoint!.envelope } },
+      logIndex: '0', logId: { keyId: b64(e.logId!.keyId) }, kindVersion: { kind: 'dsse', version: '0.0.2' },
+      // The mock's proof is for a log of one entry, at index 0 (its logV2 states a random index for
+      // the entry and the proof), and its root hash is the one in the checkpoint (logV2 decodes the hex root as base64).
+      inclusionProof: { logIndex: '0', rootHash: e.inclusionProof!.checkpoint!.envelope.split('\n')[2]!, treeSize: e.inclusionProof!.treeSize, hashes: [], checkpoint: { envelope: e.inclusionProof!.checkpoint!.envelope } },
       canonicalizedBody: b64(e.canonicalizedBody),
     });
   }

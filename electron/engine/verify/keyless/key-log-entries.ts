@@ -13,9 +13,9 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { Verifier, toSignedEntity, type SignedEntity, type TrustMaterial } from '@sigstore/verify';
 import type { LoadedTrustedRoot } from '../../trust/trusted-root/trusted-root.js';
 import { invalid, KeylessCheckFailed, type KeylessFailure, type LogEntryFacts, type VerifiedTimestamp } from './keyless-result.js';
-import { checkEntryNamesVerifier, logEntryFacts, verifiedTimes } from './log-entries.js';
-import { logFailure } from './sigstore-failure.js';
-import { keylessMaterial, type KeylessEvidence } from './verify-keyless.js';
+import { checkEntryNamesVerifier, checkProofMatchesCheckpoint, logEntryFacts, verifiedTimes } from './log-entries.js';
+import { checkProofOnlyEntriesByTheirLog, logFailure } from './sigstore-failure.js';
+import { checkTimestampsGranted, keylessMaterial, type KeylessEvidence } from './verify-keyless.js';
 
 export type KeyLogResult =
   | { status: 'not-logged' }
@@ -52,6 +52,7 @@ function check(evidence: KeylessEvidence, publicKey: KeyObject, trustedRoot: Loa
   } catch (e) {
     throw invalid('timestamp', `An RFC 3161 timestamp stored with the signature does not parse (${(e as Error).message}).`);
   }
+  checkTimestampsGranted(entity);
   const keyOnly: SignedEntity = {
     ...entity,
     key: { $case: 'public-key', hint: 'signet-trusted-key' },
@@ -68,7 +69,11 @@ function check(evidence: KeylessEvidence, publicKey: KeyObject, trustedRoot: Loa
     if (code === 'TIMESTAMP_ERROR') throw invalid('timestamp', 'An RFC 3161 timestamp stored with the signature is not signed by a timestamp authority of the trusted root, or not over this signature.');
     throw logFailure(e, entity.tlogEntries, trustedRoot.material);
   }
-  for (const entry of entity.tlogEntries) checkEntryNamesVerifier(entry, { publicKey: spki });
+  checkProofOnlyEntriesByTheirLog(keyOnly, trust, trust.publicKey);
+  for (const entry of entity.tlogEntries) {
+    checkProofMatchesCheckpoint(entry);
+    checkEntryNamesVerifier(entry, { publicKey: spki });
+  }
   const logEntries = entity.tlogEntries.map((e) => logEntryFacts(e, trustedRoot.material));
   const { timestamps, earliest } = verifiedTimes(entity, logEntries);
   return { status: 'logged', logEntries, timestamps, loggedAt: earliest };

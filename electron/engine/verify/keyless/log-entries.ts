@@ -88,6 +88,36 @@ export function checkEntryNamesVerifier(entry: TransparencyLogEntry, expected: E
   if (!same) throw invalid('log-body', `The transparency-log entry is for another ${what}: it was logged by someone else for the same signature bytes, or altered.`);
 }
 
+/**
+ * An inclusion proof states its tree size and root hash, and so does the signed checkpoint with
+ * it. @sigstore/verify checks the proof against the checkpoint's values and ignores the proof's
+ * own (sigstore-go compares them); Signet requires them to be the same, so a proof that claims
+ * another tree is not taken because its checkpoint happens to verify. Call after @sigstore/verify
+ * accepted the entry (the checkpoint is then signed by a trusted log, in the form it parses).
+ */
+export function checkProofMatchesCheckpoint(entry: TransparencyLogEntry): void {
+  const proof = entry.inclusionProof;
+  if (!proof?.checkpoint) return;
+  const env = proof.checkpoint.envelope;
+  const lines = env.slice(0, env.indexOf('\n\n') + 1).trimEnd().split('\n');
+  let size: bigint | undefined;
+  try {
+    size = BigInt(lines[1] ?? '');
+  } catch {
+    size = undefined;
+  }
+  const root = decodeBase64Strict(lines[2] ?? '');
+  let claimed: bigint | undefined;
+  try {
+    claimed = BigInt(proof.treeSize);
+  } catch {
+    claimed = undefined;
+  }
+  if (size === undefined || claimed !== size || !root || !root.equals(Buffer.from(proof.rootHash))) {
+    throw invalid('log-inclusion', 'The inclusion proof\'s tree size or root hash is not the one its signed checkpoint states.');
+  }
+}
+
 /** The facts of an entry that has passed @sigstore/verify's checks. */
 export function logEntryFacts(entry: TransparencyLogEntry, material: TrustMaterial): LogEntryFacts {
   const log = material.tlogs.find((t) => t.logID.equals(entry.logId.keyId));

@@ -85,9 +85,9 @@ function pemCertificates(text: string, annotation: string, max: number): Buffer[
   const out: Buffer[] = [];
   let rest = text;
   while (rest.trim() !== '') {
-    if (out.length === max) throw couldNotCheck('limit', `The ${annotation} annotation holds more than ${max} certificate${max === 1 ? '' : 's'}.`);
     const start = rest.search(/\S/);
     if (!rest.startsWith('-----BEGIN ', start)) throw invalid('material', `The ${annotation} annotation holds text that is not a PEM certificate.`);
+    if (out.length === max) throw couldNotCheck('limit', `The ${annotation} annotation holds more than ${max} certificate${max === 1 ? '' : 's'}.`);
     let block;
     try {
       block = decodePem(rest.slice(start), 'certificate');

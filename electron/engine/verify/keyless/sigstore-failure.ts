@@ -31,8 +31,36 @@ export function entityTimes(entity: SignedEntity): Date[] {
 /** The log entries checked alone (inclusion against the trusted logs, body against this signature); undefined if they pass. */
 export function diagnoseLogEntries(entity: SignedEntity, material: TrustMaterial, anyKey: TrustMaterial['publicKey']): KeylessCheckFailed | undefined {
   if (entity.tlogEntries.length === 0) return undefined;
+  return logEntriesAlone(entity, entity.tlogEntries, material, anyKey);
+}
+
+/**
+ * An entry with only an inclusion proof (Rekor v2) is found by @sigstore/verify through its
+ * checkpoint's signature, whatever log ID the entry states. So each such entry is checked again
+ * against the one log its ID names: the log ID shown is then the log that signed; and the index
+ * it states must be the one its proof proves.
+ */
+export function checkProofOnlyEntriesByTheirLog(entity: SignedEntity, material: TrustMaterial, anyKey: TrustMaterial['publicKey']): void {
+  for (const entry of entity.tlogEntries) {
+    if (entry.inclusionPromise || !entry.inclusionProof) continue;
+    // Nor is its index covered by anything but the proof (a Rekor v2 log is one tree: they are the same).
+    if (entry.logIndex !== entry.inclusionProof.logIndex) {
+      throw invalid('log-inclusion', `The transparency-log entry says it is entry ${entry.logIndex}, but its inclusion proof is for entry ${entry.inclusionProof.logIndex}.`);
+    }
+    const named = { ...material, tlogs: material.tlogs.filter((t) => t.logID.equals(entry.logId.keyId)) };
+    const failure = logEntriesAlone(entity, [entry], named, anyKey);
+    if (failure) {
+      throw named.tlogs.length === 0
+        ? failure
+        : invalid('log-inclusion', 'The transparency-log entry\'s checkpoint is not signed by the log its log ID names.');
+    }
+  }
+}
+
+function logEntriesAlone(entity: SignedEntity, entries: TransparencyLogEntry[], material: TrustMaterial, anyKey: TrustMaterial['publicKey']): KeylessCheckFailed | undefined {
   const logsOnly: SignedEntity = {
     ...entity,
+    tlogEntries: entries,
     key: { $case: 'public-key', hint: 'log-entries-only' },
     timestamps: [],
     // Only the log entries are being asked about here; the signature is checked by the real run.
@@ -42,7 +70,7 @@ export function diagnoseLogEntries(entity: SignedEntity, material: TrustMaterial
     new Verifier({ ...material, publicKey: anyKey }, { tlogThreshold: 1, timestampThreshold: 0, ctlogThreshold: 0 }).verify(logsOnly);
     return undefined;
   } catch (e) {
-    return logFailure(e, entity.tlogEntries, material);
+    return logFailure(e, entries, material);
   }
 }
 

@@ -19,9 +19,9 @@ import { certificateFacts, type CertificateFacts } from './certificate-facts.js'
 import { matchIdentity, type CompiledIdentityPolicy } from './identity-policy.js';
 import { bundleMaterial, type SigstoreMaterial } from './keyless-material.js';
 import { invalid, KeylessCheckFailed, type KeylessFacts, type KeylessFailure, type KeylessResult } from './keyless-result.js';
-import { checkEntryNamesVerifier, logEntryFacts, verifiedTimes } from './log-entries.js';
+import { checkEntryNamesVerifier, checkProofMatchesCheckpoint, logEntryFacts, verifiedTimes } from './log-entries.js';
 import { sigLayerMaterial, type SigLayer } from './sig-layer-material.js';
-import { sigstoreFailure } from './sigstore-failure.js';
+import { checkProofOnlyEntriesByTheirLog, sigstoreFailure } from './sigstore-failure.js';
 import { bindSubject } from './subject-binding.js';
 import { quoted } from '../../../../shared/printable.js';
 
@@ -77,6 +77,7 @@ function verifyCertificateSignature(material: SigstoreMaterial, leaf: X509Certif
   } catch (e) {
     throw invalid('timestamp', `An RFC 3161 timestamp stored with the signature does not parse (${(e as Error).message}).`);
   }
+  checkTimestampsGranted(entity);
   const leafKey = createPublicKey({ key: Buffer.from(leaf.publicKey), format: 'der', type: 'spki' });
   const anyKey: TrustMaterial['publicKey'] = () => ({ publicKey: leafKey, validFor: () => true });
   try {
@@ -85,9 +86,13 @@ function verifyCertificateSignature(material: SigstoreMaterial, leaf: X509Certif
     throw sigstoreFailure(e, { entity, material: trust, leaf, anyKey });
   }
 
+  checkProofOnlyEntriesByTheirLog(entity, trust, anyKey);
   if (!cert.codeSigning) throw invalid('code-signing', 'The certificate is not for code signing (its extended key usage lacks id-kp-codeSigning), as Fulcio\'s signing certificates are.');
   checkClaimedChain(material.claimedChain, options.trustedRoot);
-  for (const entry of entity.tlogEntries) checkEntryNamesVerifier(entry, { certificate: material.certificate! });
+  for (const entry of entity.tlogEntries) {
+    checkProofMatchesCheckpoint(entry);
+    checkEntryNamesVerifier(entry, { certificate: material.certificate! });
+  }
   const subject = bindSubject(material.signed, options.subjectDigest);
 
   const logEntries = entity.tlogEntries.map((e) => logEntryFacts(e, trust));
@@ -117,6 +122,23 @@ function verifyCertificateSignature(material: SigstoreMaterial, leaf: X509Certif
     };
   }
   return { status: 'verified', facts, matched: { index, name: options.identities[index]!.name } };
+}
+
+/**
+ * An RFC 3161 response whose status is not granted (0) or granted with modifications (1) is a
+ * refusal, whatever token it carries; @sigstore/verify does not look at the status.
+ */
+export function checkTimestampsGranted(entity: SignedEntity): void {
+  for (const t of entity.timestamps) {
+    if (t.$case !== 'timestamp-authority') continue;
+    let status: bigint | undefined;
+    try {
+      status = t.timestamp.status;
+    } catch {
+      status = undefined;
+    }
+    if (status !== 0n && status !== 1n) throw invalid('timestamp', 'An RFC 3161 timestamp stored with the signature is not a granted timestamp (its status says the authority refused).');
+  }
 }
 
 const rootCertificates = new WeakMap<LoadedTrustedRoot, Set<string>>();
