@@ -229,11 +229,15 @@ export function cosignStatement(digest: Digest, repository: string, predicateTyp
 export interface BundleOptions extends SigningOptions {
   /** Rekor v1 (SET and inclusion proof, the default) or Rekor v2 (inclusion proof only; needs a timestamp). */
   rekor?: 'v1' | 'v2';
+  /** Sign with this key instead of a certificate (a cosign v3 `sign --key` bundle, with its log entry). */
+  key?: { publicKey: KeyObject; privateKey: KeyObject };
 }
 
 /** A Sigstore bundle v0.3 (DSSE over `statement`), signed keyless, as cosign v3 stores it. */
 export async function signBundle(stack: SigstoreStack, statement: Buffer, o: BundleOptions = {}): Promise<Record<string, unknown>> {
-  const s = await issue(stack, o);
+  const s: Signed = o.key
+    ? { key: o.key, certificate: Buffer.alloc(0), certificatePem: encodePem('PUBLIC KEY', spkiOf(o.key.publicKey)) }
+    : await issue(stack, o);
   const payloadType = 'application/vnd.in-toto+json';
   const signature = sign('sha256', dsse.preAuthEncoding(payloadType, statement), s.key.privateKey);
   const envelope = { payload: b64(statement), payloadType, signatures: [{ sig: b64(signature), keyid: '' }] };
@@ -260,7 +264,7 @@ export async function signBundle(stack: SigstoreStack, statement: Buffer, o: Bun
     // Rekor v2: the body is an Entry (dsse 0.0.2); the mock log proves its inclusion with a signed checkpoint, no SET.
     const body = RekorV2Entry.toJSON({ kind: 'dsse', apiVersion: '0.0.2', spec: { spec: { $case: 'dsseV002', dsseV002: {
       payloadHash: { algorithm: HashAlgorithm.SHA2_256, digest: sha256(statement) },
-      signatures: [{ content: logged, verifier: { verifier: { $case: 'x509Certificate', x509Certificate: { rawBytes: s.certificate } }, keyDetails: PublicKeyDetails.PKIX_ECDSA_P256_SHA_256 } }],
+      signatures: [{ content: logged, verifier: { verifier: o.key ? { $case: 'publicKey', publicKey: { rawBytes: spkiOf(o.key.publicKey) } } : { $case: 'x509Certificate', x509Certificate: { rawBytes: s.certificate } }, keyDetails: PublicKeyDetails.PKIX_ECDSA_P256_SHA_256 } }],
     } } } });
     const e = await tlog.logV2(body as never);
     tlogEntries.push({
@@ -271,7 +275,7 @@ export async function signBundle(stack: SigstoreStack, statement: Buffer, o: Bun
       canonicalizedBody: b64(e.canonicalizedBody),
     });
   }
-  const verificationMaterial: Record<string, unknown> = { certificate: { rawBytes: b64(s.certificate) }, tlogEntries };
+  const verificationMaterial: Record<string, unknown> = o.key ? { publicKey: { hint: '' }, tlogEntries } : { certificate: { rawBytes: b64(s.certificate) }, tlogEntries };
   if (o.timestamp || o.rekor === 'v2') verificationMaterial['timestampVerificationData'] = { rfc3161Timestamps: [{ signedTimestamp: b64(await timestampOver(stack, signature)) }] };
   return { mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', verificationMaterial, dsseEnvelope: envelope };
 }

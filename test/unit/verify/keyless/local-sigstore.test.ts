@@ -192,3 +192,22 @@ test('key signatures with log entries: "logged at, entry"; an entry that fails i
     assert.match(r.reason, reason, what);
   }
 });
+
+test('key-signed bundles (cosign v3 `sign --key`) with Rekor v1 and v2 entries: logged; an unknown log or another signature\'s entry is invalid', async () => {
+  const key = ecKey();
+  const statement = cosignStatement(DIGEST, REPO);
+  for (const rekor of ['v1', 'v2'] as const) {
+    const ok = checkKeySignatureLogEntries({ form: 'bundle', bundle: await signBundle(stack, statement, { key, rekor }) }, key.publicKey, stack.trustedRoot);
+    assert.equal(ok.status, 'logged', `${rekor}: ${JSON.stringify(ok)}`);
+    if (ok.status === 'logged') {
+      assert.deepEqual(ok.logEntries.map((e) => e.kind), [rekor === 'v1' ? 'dsse 0.0.1' : 'dsse 0.0.2']);
+      assert.ok(ok.loggedAt !== undefined, `${rekor}: a verified time (SET, or the RFC 3161 timestamp for v2)`);
+    }
+    const unknown = checkKeySignatureLogEntries({ form: 'bundle', bundle: await signBundle(stack, statement, { key, rekor, tlog: stack.unknownTlog }) }, key.publicKey, stack.trustedRoot);
+    assert.equal(unknown.status === 'invalid' ? unknown.check : unknown.status, 'log-unknown', rekor);
+    const other = checkKeySignatureLogEntries({ form: 'bundle', bundle: await signBundle(stack, statement, { key, rekor, logAnotherSignature: true }) }, key.publicKey, stack.trustedRoot);
+    assert.equal(other.status === 'invalid' ? other.check : other.status, 'log-body', rekor);
+  }
+  const none = checkKeySignatureLogEntries({ form: 'bundle', bundle: await signBundle(stack, statement, { key, tlog: 'none' }) }, key.publicKey, stack.trustedRoot);
+  assert.deepEqual(none, { status: 'not-logged' });
+});
