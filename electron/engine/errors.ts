@@ -31,6 +31,7 @@ export type ErrorCode =
   | 'ALREADY_EXISTS' // a key or trust-store entry with that name or fingerprint exists
   | 'DATA_CORRUPT' // a file in the data dir could not be parsed (it is moved aside)
   | 'LIMIT_EXCEEDED' // a registry or layout offered more than Signet reads for one operation (tags, signatures, payload bytes): could not check
+  | 'TRUSTED_ROOT_INVALID' // a Sigstore trusted root (shipped, installed, from a file or TUF) that does not parse or validate
   | 'IO';
 
 export class SignetError extends Error {
