@@ -310,3 +310,33 @@ export class ActivityPage {
     return this.page.getByRole('region', { name: 'Activity' }).getByRole('button', { name: /^Export \d+ entr/ });
   }
 }
+
+/** A person with only a keyboard: Tab until a control has the focus, and read what has it. */
+export class KeyboardUser {
+  constructor(readonly page: Page) {}
+  /** The element with the keyboard focus. */
+  focused(): Locator {
+    return this.page.locator(':focus');
+  }
+  /**
+   * What the focused element is called: its aria-label, a table row's reference (the name of its
+   * first cell), else its text.
+   */
+  async focusedName(): Promise<string> {
+    return this.focused().evaluate((e) => (e.getAttribute('aria-label')
+      ?? (e.getAttribute('role') === 'row' ? e.querySelector('[role="gridcell"]')?.getAttribute('aria-label') : null)
+      ?? e.textContent ?? '').trim()).catch(() => '');
+  }
+  /** Presses Tab (Shift+Tab with `back`) until the focused element's name matches `name`; fails after `max` presses. */
+  async tabTo(name: string | RegExp, { max = 40, back = false } = {}): Promise<number> {
+    const matches = (n: string) => (typeof name === 'string' ? n === name : name.test(n));
+    for (let presses = 1; presses <= max; presses++) {
+      await this.page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+      if (matches(await this.focusedName())) return presses;
+    }
+    throw new Error(`no control named ${String(name)} within ${max} presses of ${back ? 'Shift+Tab' : 'Tab'} (last focused: ${await this.focusedName()})`);
+  }
+  async press(...keys: string[]): Promise<void> {
+    for (const k of keys) await this.page.keyboard.press(k);
+  }
+}
