@@ -29,7 +29,8 @@ export function Digest({ digest, copy = false }: { digest: string; copy?: boolea
   );
 }
 
-const DIGEST_IN_TEXT = /sha256:[0-9a-f]{64}/g;
+/** A whole digest in a sentence: `sha256:<hex>`, or `sha256-<hex>` as in a signature tag's name. */
+const DIGEST_IN_TEXT = /sha256[:-][0-9a-f]{64}/g;
 
 /** `text` (the engine's words, escaped) with every whole sha256 digest in it shortened, the whole one in its title. */
 export function TextWithDigests({ text }: { text: string }) {
@@ -41,5 +42,7 @@ export function TextWithDigests({ text }: { text: string }) {
     last = m.index + m[0].length;
   }
   parts.push(safe.slice(last));
-  return <>{parts.map((p, i) => (typeof p === 'string' ? p : <Digest key={i} digest={p.digest} />))}</>;
+  return <>{parts.map((p, i) => (typeof p === 'string' ? p
+    : p.digest[6] === ':' ? <Digest key={i} digest={p.digest} />
+    : <span key={i} className="mono" title={p.digest}>{p.digest.slice(0, 19)}…</span>))}</>;
 }

@@ -40,17 +40,18 @@ export interface ImageTableHandle {
  * column gets that width and never shrinks below it.
  */
 function useVerdictWidth(rows: readonly TableRow[]): number {
+  // The distinct badge texts, as one string: measured again only when one is new.
   const texts = useMemo(() => {
     const set = new Set<string>(['◷ checking…']);
     for (const r of rows) if (!isPending(r)) set.add(`${VERDICT_WORDS[r.verdict].icon} ${badgeText(r)}`);
-    return [...set];
+    return [...set].sort().join('\n');
   }, [rows]);
   return useMemo(() => {
     const ctx = document.createElement('canvas').getContext('2d');
     if (!ctx) return 240;
     ctx.font = `600 12.5px ${getComputedStyle(document.documentElement).fontFamily}`;
     let widest = 0;
-    for (const t of texts) widest = Math.max(widest, ctx.measureText(t).width);
+    for (const t of texts.split('\n')) widest = Math.max(widest, ctx.measureText(t).width);
     // The badge's padding (2 × 8) and its widest border (2 × 3), and room for rounding.
     return Math.ceil(widest) + 16 + 6 + 4;
   }, [texts]);

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { SortingState } from '@tanstack/react-table';
 import type { Source, SourceKind, Verdict } from '../../shared/api.js';
-import { call } from './api.js';
+import { call, progressReady } from './api.js';
 import { Busy, Empty, ErrorBox, VERDICT_WORDS, useAction, useLoad } from './common.js';
 import { CredentialsOffer } from './CredentialsOffer.js';
 import { TextWithDigests } from './Digest.js';
@@ -151,6 +151,9 @@ export function ImagesScreen({ active, onSign, recheck }: ImagesScreenProps) {
   const table = useRef<ImageTableHandle>(null);
   const revealWanted = useRef<string | null>(null);
   const now = useNow();
+
+  // The progress stream opens with the screen, so the first check need not wait for it.
+  useEffect(() => { void progressReady(); }, []);
 
   const source = sources.data?.find((s) => s.id === selected) ?? null;
   const current: SourceCheck | undefined = selected ? checks[selected] : undefined;

@@ -116,7 +116,7 @@ export function reasonWithoutSpecifics(message: string, image: string): string {
   if (image !== '') out = out.split(image).join('this image');
   return out
     .replace(/\/v2\/\S+?(?=[\s,;)]|\.(?:\s|$)|$)/g, '/v2/…')
-    .replace(/sha256:[0-9a-f]{64}/g, 'sha256:…')
+    .replace(/sha256([:-])[0-9a-f]{64}/g, 'sha256$1…')
     .replace(/ \(after \d+ attempts\)/g, '')
     .replace(/\ball the \d+ /g, 'all the ')
     .replace(/\b\d+ (retries|attempts)\b/g, 'several $1')

@@ -12,9 +12,15 @@ export function ago(then: number, now: number): string {
   return d === 1 ? '1 day ago' : `${d} days ago`;
 }
 
+let localFormat: Intl.DateTimeFormat | undefined;
+
 /** The local date and time with its zone, for a title: "5 Mar 2024, 07:07:08 CET". */
 export function localTime(t: number): string {
-  return new Date(t).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'long' });
+  // One formatter for the page: making one costs about a millisecond, and titles re-render often.
+  localFormat ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'long' });
+  const d = new Date(t);
+  // A payload's timestamp is anyone's number: one past what a Date holds is said, not thrown.
+  return Number.isNaN(d.getTime()) ? `not a time Signet can show (${t})` : localFormat.format(d);
 }
 
 /** The current time, updated every `everyMs` while mounted. */

@@ -62,9 +62,9 @@ export function useSourceChecks(): {
     update(id, (s) => ({ ...s, checking: true, progress: null, failure: null }));
     void (async () => {
       try {
-        const trust = await currentTrustKey();
         await progressReady();
-        const all = await call('images.list', { sourceId: id, opId });
+        // The teammates the check is made with, read beside it (not before: the list starts at once).
+        const [trust, all] = await Promise.all([currentTrustKey(), call('images.list', { sourceId: id, opId })]);
         answered = true;
         // The answer is the whole list, authoritative over anything the progress events said.
         if (latest()) update(id, (s) => ({ ...s, rows: all, last: all, checkedAt: Date.now(), trust, checking: false, progress: null }));
