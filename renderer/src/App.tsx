@@ -16,7 +16,8 @@ const SCREENS: Array<{ id: Screen; label: string }> = [
 export function App() {
   const [screen, setScreen] = useState<Screen>('images');
   const [signImage, setSignImage] = useState('');
-  // Bumped when signing is done: the Images screen checks its source again to show the signature.
+  // Bumped when signing is done: the Images screen checks its source again to show the signature
+  // (and puts the keyboard focus back on the row signing started from).
   const [signed, setSigned] = useState(0);
   const mainRef = useRef<HTMLElement>(null);
   // A screen opened by an action (not a tab) takes the focus, so the keyboard goes on from there.
@@ -40,7 +41,7 @@ export function App() {
         <SetupChecklist screen={screen} onGo={setScreen} />
         {/* Images stays mounted: its checks, filters, sorting and open detail outlive a visit to another screen. */}
         <ImagesScreen active={screen === 'images'} recheck={signed} onSign={(img) => { setSignImage(img); goTo('sign'); }} />
-        {screen === 'sign' && <SignScreen initialImage={signImage} onDone={() => { setSigned((n) => n + 1); goTo('images'); }} />}
+        {screen === 'sign' && <SignScreen initialImage={signImage} onDone={() => { setSigned((n) => n + 1); setScreen('images'); }} />}
         {screen === 'keys' && <KeysScreen />}
         {screen === 'registries' && <RegistriesScreen />}
         {screen === 'activity' && <ActivityScreen />}

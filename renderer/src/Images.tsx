@@ -146,7 +146,6 @@ export function ImagesScreen({ active, onSign, recheck }: ImagesScreenProps) {
   const [activeImage, setActiveImage] = useState<string | null>(null);
   const [openImage, setOpenImage] = useState<string | null>(null);
   const [openedBy, setOpenedBy] = useState<'keyboard' | 'pointer'>('pointer');
-  const [trustNow, setTrustNow] = useState<string | null>(null);
   const act = useAction();
   const table = useRef<ImageTableHandle>(null);
   const revealWanted = useRef<string | null>(null);
@@ -160,6 +159,13 @@ export function ImagesScreen({ active, onSign, recheck }: ImagesScreenProps) {
   const rows = current?.rows ?? null;
   useEffect(() => { if (!selected && sources.data?.[0]) setSelected(sources.data[0].id); }, [sources.data, selected]);
 
+  /** Checks `id` again if its kept rows were checked with other teammates than there are now. */
+  const recheckIfTrustChanged = (id: string) => {
+    const kept = checks[id];
+    if (!kept || kept.checking || kept.trust === null) return;
+    void currentTrustKey().then((key) => { if (key !== kept.trust) check(id); }, () => undefined);
+  };
+
   // A source picked shows its kept rows; it is checked when it has none, or when the teammates
   // changed since (a revoked teammate's "verified" must not stay on screen).
   useEffect(() => {
@@ -167,8 +173,8 @@ export function ImagesScreen({ active, onSign, recheck }: ImagesScreenProps) {
     setOpenImage(null);
     setActiveImage(null);
     const c = checks[selected];
-    if (c?.checking) return;
-    if (!c?.last || (trustNow !== null && c.trust !== trustNow)) check(selected);
+    if (!c?.checking && !c?.last) check(selected);
+    else recheckIfTrustChanged(selected);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [selected]);
 
@@ -177,17 +183,19 @@ export function ImagesScreen({ active, onSign, recheck }: ImagesScreenProps) {
   useEffect(() => {
     const back = active && !wasActive.current;
     wasActive.current = active;
-    if (!back) return;
-    void currentTrustKey().then((key) => {
-      setTrustNow(key);
-      const c = selected ? checks[selected] : undefined;
-      if (selected && c && !c.checking && c.trust !== null && c.trust !== key) check(selected);
-    }, () => undefined);
+    if (back && selected) recheckIfTrustChanged(selected);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [active]);
 
+  // Back from signing: the source is checked again to show the signature, and the keyboard focus
+  // returns to the row it left from.
   const firstRecheck = useRef(recheck);
-  useEffect(() => { if (recheck !== firstRecheck.current && selected) check(selected); /* eslint-disable-next-line react-hooks/exhaustive-deps */ }, [recheck]);
+  useEffect(() => {
+    if (recheck === firstRecheck.current || !selected) return;
+    check(selected);
+    table.current?.focusActive();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [recheck]);
 
   const shown = useMemo(() => (rows ?? []).filter((r) => rowMatches(r, filter, search)), [rows, filter, search]);
   const counts = useMemo(() => verdictCounts(rows ?? []), [rows]);

@@ -94,6 +94,7 @@ describe('keyboard only: from the Images table to a signed image', { skip: missi
     await kb.tabTo('Back to images', { max: 5 });
     await kb.press('Enter');
     await images.badge(ref('v3')).filter({ hasText: 'verified by Release Key' }).waitFor({ timeout: 30_000 });
+    assert.equal(await kb.focusedName(), ref('v3'), 'the focus is back on the row signing started from');
     await screenshot(page, 'images-keyboard-signed');
     for (const tag of ['v1', 'v2', 'v4']) assert.equal((await images.badge(ref(tag)).textContent())?.trim(), '○ unsigned');
   });
