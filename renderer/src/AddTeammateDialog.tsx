@@ -1,9 +1,9 @@
-// "Add as teammate…" from a signature no trusted key made: a modal dialog (React Aria: focus moves
-// in, stays in, Escape closes, focus returns to the button) that takes the teammate's public key
+// "Add as teammate…" from a signature no trusted key made: a modal dialog (components/Dialog.tsx,
+// React Aria's: focus moves in, stays in, Escape closes, focus returns to the button) that takes the teammate's public key
 // (pasted or from a file), shows its fingerprint and whether it is the one the signature claims,
 // and trusts it with trust.add. The caller checks the source again afterwards.
-import { useState } from 'react';
-import { Button, Dialog, DialogTrigger, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import { useEffect, useState } from 'react';
+import { Dialog } from './components/Dialog.js';
 import { printable } from '../../shared/printable.js';
 import { call } from './api.js';
 import { ErrorBox, useAction } from './common.js';
@@ -11,11 +11,13 @@ import { ErrorBox, useAction } from './common.js';
 /** The most a public key file can sensibly be (the API refuses PEMs over 16 KiB too). */
 const MAX_KEY_FILE = 16 * 1024;
 
-function TeammateForm({ claimed, close, onAdded }: { claimed: string | undefined; close: () => void; onAdded: (name: string) => void }) {
+function TeammateForm({ claimed, close, onAdded, onBusy }: { claimed: string | undefined; close: () => void; onAdded: (name: string) => void; onBusy: (busy: boolean) => void }) {
   const [name, setName] = useState('');
   const [pem, setPem] = useState('');
   const [preview, setPreview] = useState<{ algorithm: string; fingerprint: string } | null>(null);
   const act = useAction();
+  // While a key is read or added, Escape and a click outside leave the dialog open.
+  useEffect(() => onBusy(act.busy !== null), [act.busy, onBusy]);
   const matches = preview !== null && claimed !== undefined && preview.fingerprint === claimed;
   const mismatch = preview !== null && claimed !== undefined && !matches;
   const setKey = (text: string) => { setPem(text); setPreview(null); };
@@ -51,10 +53,10 @@ function TeammateForm({ claimed, close, onAdded }: { claimed: string | undefined
       )}
       <ErrorBox error={act.error} />
       <div className="buttons">
-        <Button type="button" onPress={close}>Cancel</Button>
+        <button type="button" onClick={close} disabled={act.busy !== null}>Cancel</button>
         {preview === null
-          ? <Button type="submit" className="react-aria-Button primary" isDisabled={pem.trim() === '' || act.busy !== null}>Check fingerprint</Button>
-          : <Button type="submit" className="react-aria-Button primary" isDisabled={mismatch || name.trim() === '' || act.busy !== null}>Add teammate</Button>}
+          ? <button type="submit" className="primary" disabled={pem.trim() === '' || act.busy !== null}>Check fingerprint</button>
+          : <button type="submit" className="primary" disabled={mismatch || name.trim() === '' || act.busy !== null}>Add teammate</button>}
       </div>
     </form>
   );
@@ -62,23 +64,18 @@ function TeammateForm({ claimed, close, onAdded }: { claimed: string | undefined
 
 /** `claimed`: the fingerprint the signature's key hint claims, if it has one. */
 export function AddTeammateDialog({ claimed, onAdded }: { claimed: string | undefined; onAdded: (name: string) => void }) {
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
   return (
-    <DialogTrigger>
-      <Button className="react-aria-Button">Add as teammate…</Button>
-      <ModalOverlay className="dialog-overlay" isDismissable>
-        <Modal className="dialog-modal">
-          <Dialog className="dialog">
-            {({ close }) => (
-              <>
-                <Heading slot="title">Add the signer as a teammate</Heading>
-                <p className="hint">Images signed with this key then show as verified by the name you give.</p>
-                {claimed && <p>The signature claims the key <span className="mono" data-testid="claimed-fingerprint">{printable(claimed)}</span>.</p>}
-                <TeammateForm claimed={claimed} close={close} onAdded={onAdded} />
-              </>
-            )}
-          </Dialog>
-        </Modal>
-      </ModalOverlay>
-    </DialogTrigger>
+    <>
+      <button type="button" onClick={() => setOpen(true)}>Add as teammate…</button>
+      {open && (
+        <Dialog title="Add the signer as a teammate" onClose={() => setOpen(false)} busy={busy}>
+          <p className="hint">Images signed with this key then show as verified by the name you give.</p>
+          {claimed && <p>The signature claims the key <span className="mono" data-testid="claimed-fingerprint">{printable(claimed)}</span>.</p>}
+          <TeammateForm claimed={claimed} close={() => setOpen(false)} onAdded={onAdded} onBusy={setBusy} />
+        </Dialog>
+      )}
+    </>
   );
 }

@@ -2,19 +2,16 @@
 // plain words (signature-headline.ts), what to do next in the app's words, and the engine's checks
 // as the evidence. Digests are short, whole on demand; a signature copied from another image of
 // the source links to that row.
-import { Suspense, lazy, useEffect, useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import type { ImageDetail as ImageDetailView, ImageRow, SignatureReport } from '../../shared/api.js';
 import { printable } from '../../shared/printable.js';
 import { call } from './api.js';
 import { Badge, CheckingBadge, Empty, ErrorBox, VERDICT_WORDS, useLoad } from './common.js';
 import { CopyButton, Digest, TextWithDigests } from './Digest.js';
+import { AddTeammateDialog } from './AddTeammateDialog.js';
 import { factsRead, isPending, lastComponent, type TableRow } from './image-rows.js';
 import { UNSIGNED_NEXT, inAppWords, signatureHeadline } from './signature-headline.js';
 import { ago, localTime } from './relative-time.js';
-
-// Loaded when an unknown signer is first shown: React Aria's overlays stay out of the bundle that
-// must load before the table can list a source.
-const AddTeammateDialog = lazy(() => import('./AddTeammateDialog.js').then((m) => ({ default: m.AddTeammateDialog })));
 
 /** The config's creation time in local time with its zone; as written when it is not a time. */
 function createdText(created: string): string {
@@ -58,7 +55,7 @@ function SignatureItem({ s, row, rows, onSelect, onTeammateAdded }: SignaturePro
       <p className="sig-who"><strong>{who}</strong> — <span className={`status status-${s.status}`}>{s.ok ? 'valid' : VERDICT_WORDS[s.status].label}</span></p>
       {s.keyClaimed && <p className="claim">This signature claims to be made with {s.keyName}&apos;s key, but it did not verify with that key. It was not made by {s.keyName} as it stands.</p>}
       {h.next && <p className="next"><span className="next-label">What to do:</span> {h.next}</p>}
-      {h.offerTeammate && <Suspense fallback={<button type="button" disabled>Add as teammate…</button>}><AddTeammateDialog claimed={s.keyHint} onAdded={onTeammateAdded} /></Suspense>}
+      {h.offerTeammate && <AddTeammateDialog claimed={s.keyHint} onAdded={onTeammateAdded} />}
       <dl>
         {s.keyHint !== undefined && <><dt>Claimed key</dt><dd><span className="mono" data-testid="key-hint">{printable(s.keyHint)}</span> <CopyButton text={s.keyHint} label="Copy the claimed fingerprint" /><div className="small">what the signature says about itself: only a claim until a teammate&apos;s key verifies it</div></dd></>}
         {s.keyFingerprint !== undefined && <><dt>{s.keyClaimed ? 'Claimed fingerprint' : 'Fingerprint'}</dt><dd className="mono">{s.keyFingerprint}</dd></>}
