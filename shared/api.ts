@@ -22,6 +22,10 @@ export interface SignatureReport {
   keyClaimed?: boolean;
   scheme?: string;
   identity?: string;
+  /** The manifest digest the payload names; another image's digest means the signature was made for that image. */
+  signedDigest?: string;
+  /** The fingerprint an unknown signature's key hint claims (only a claim: it names no trusted key). */
+  keyHint?: string;
   creator?: string;
   timestamp?: number;
   annotations?: Record<string, unknown>;

@@ -4,7 +4,7 @@
  * renderer, a strict CSP, navigation and new windows denied, permissions denied, the sender of
  * every call checked and every argument validated. Never imported by tests (Electron only).
  */
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, nativeTheme, session, shell } from 'electron';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { resolveDataDir } from '../engine/data-dir.js';
@@ -16,6 +16,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '..', '..', '..');
 const rendererIndex = join(repoRoot, 'dist', 'renderer', 'index.html');
 const rendererUrl = pathToFileURL(rendererIndex).href;
+/** Rendered from build/icon.svg (scripts/render-icons.mjs) into renderer/public, which Vite copies here. */
+const windowIcon = join(repoRoot, 'dist', 'renderer', 'icon.png');
 
 let win: BrowserWindow | null = null;
 
@@ -32,7 +34,7 @@ app.on('web-contents-created', (_e, contents) => {
 });
 
 function createWindow(): void {
-  win = new BrowserWindow(windowOptions(join(here, 'preload.cjs'), { devTools: !app.isPackaged && process.env.SIGNET_DEVTOOLS === '1' }));
+  win = new BrowserWindow(windowOptions(join(here, 'preload.cjs'), { devTools: !app.isPackaged && process.env.SIGNET_DEVTOOLS === '1', icon: windowIcon, dark: nativeTheme.shouldUseDarkColors }));
   win.once('ready-to-show', () => win?.show());
   win.on('closed', () => { win = null; });
   void win.loadFile(rendererIndex);

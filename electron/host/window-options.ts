@@ -9,6 +9,8 @@ export interface SignetWindowOptions {
   minWidth: number;
   minHeight: number;
   title: string;
+  /** The app icon (a PNG) for the window and the taskbar; packages carry their own (build/icons). */
+  icon?: string;
   show: boolean;
   backgroundColor: string;
   autoHideMenuBar: boolean;
@@ -30,15 +32,18 @@ export interface SignetWindowOptions {
   };
 }
 
-export function windowOptions(preloadPath: string, opts: { devTools?: boolean } = {}): SignetWindowOptions {
+export function windowOptions(preloadPath: string, opts: { devTools?: boolean; icon?: string; dark?: boolean } = {}): SignetWindowOptions {
   return {
     width: 1280,
     height: 820,
     minWidth: 900,
     minHeight: 600,
     title: 'Signet',
+    ...(opts.icon ? { icon: opts.icon } : {}),
     show: false,
-    backgroundColor: '#f6f7f9',
+    // The page's --bg in the theme the system asks for (renderer/src/styles.css), so the window
+    // does not flash light before a dark page paints.
+    backgroundColor: opts.dark ? '#14181d' : '#f6f7f9',
     autoHideMenuBar: true,
     webPreferences: {
       preload: preloadPath,

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { SignPlanView, SignResultView } from '../../shared/api.js';
 import { call, newOpId, onProgress } from './api.js';
 import { Badge, Busy, Empty, ErrorBox, shortDigest, useAction } from './common.js';
@@ -31,6 +31,11 @@ export function SignScreen({ initialImage, onDone }: { initialImage: string; onD
   const act = useAction();
 
   useEffect(() => { setImage(initialImage); setStep('choose'); }, [initialImage]);
+  // Each step replaces the form under the keyboard focus: the heading takes it, and Tab goes on
+  // into the new step (the review's fields, the result's buttons).
+  const heading = useRef<HTMLHeadingElement>(null);
+  const firstStep = useRef(true);
+  useEffect(() => { if (firstStep.current) firstStep.current = false; else heading.current?.focus(); }, [step]);
 
   const review = () => void act.run('Reading the image…', async () => {
     const p = await call('sign.plan', { image: image.trim() });
@@ -74,7 +79,7 @@ export function SignScreen({ initialImage, onDone }: { initialImage: string; onD
   const needsConfirm = alreadySigned.length > 0 && signAgain !== chosenKey?.fingerprint;
   return (
     <section className="sign" aria-label="Sign an image">
-      <h2>Sign an image</h2>
+      <h2 ref={heading} tabIndex={-1}>Sign an image</h2>
       <ol className="steps" aria-label="Steps">
         {(['choose', 'review', 'signing', 'done'] as Step[]).map((s, i) => <li key={s} aria-current={s === step ? 'step' : undefined} className={s === step ? 'current' : ''}>{i + 1}. {['Choose image', 'Review', 'Sign', 'Result'][i]}</li>)}
       </ol>

@@ -14,13 +14,12 @@ import { getManifest, pushFixtureImage, pushManifest, OCI_MANIFEST } from '../he
 import { keychainToolsMissing, startKeyringSession, type KeyringSession } from '../helpers/keychain.js';
 import { runSignet } from '../helpers/cli.js';
 import { makeTempDir } from '../helpers/tmp.js';
-import { repoRoot } from '../helpers/paths.js';
 import { chromiumMissing } from './chromium.js';
 import { openDesktop, type Desktop, type WebHostProcess } from './web-host-process.js';
 import { AppPage, ImagesPage, KeysPage, RegistriesPage, SignPage } from './pages.js';
+import { screenshot } from './screenshots.js';
 
 const missing = chromiumMissing() ?? keychainToolsMissing();
-const SHOTS = process.env.SIGNET_SCREENSHOTS === '1' ? join(repoRoot, 'docs', 'screenshots') : null;
 
 describe('desktop UI in Chromium against the web host: the floor scenario', { skip: missing ?? false }, () => {
   let reg: TestRegistry;
@@ -29,7 +28,7 @@ describe('desktop UI in Chromium against the web host: the floor scenario', { sk
   let desktop: Desktop;
   let page: Page;
   let dir: string;
-  const shot = async (name: string) => { if (SHOTS) await page.screenshot({ path: join(SHOTS, `${name}.png`) }); };
+  const shot = (name: string) => screenshot(page, name);
 
   before(async () => {
     [reg, kc, dir] = await Promise.all([startRegistry(), startKeyringSession(), makeTempDir()]);
@@ -107,7 +106,9 @@ describe('desktop UI in Chromium against the web host: the floor scenario', { sk
     bytes[bytes.length - 5] = bytes[bytes.length - 5]! ^ 0x01;
     ann['dev.cosignproject.cosign/signature'] = bytes.toString('base64');
     await pushManifest(reg, 'team/app', sigTag, JSON.stringify(doc), sig.mediaType ?? OCI_MANIFEST);
+    // The source's last check is kept (it said verified); checking it again finds the tampering.
     await images.pick(`${reg.host}/team/app`);
+    await images.refresh();
     await images.badge(image).filter({ hasText: 'INVALID' }).waitFor();
     await images.row(image).click();
     const reasons = await images.detail().getByRole('list', { name: 'Checks' }).textContent();

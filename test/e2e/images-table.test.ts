@@ -16,14 +16,13 @@ import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { getManifest, pushFixtureImage, pushImageWithConfig, pushIndex, pushManifest, OCI_MANIFEST } from '../helpers/push.js';
 import { runSignet } from '../helpers/cli.js';
 import { makeTempDir } from '../helpers/tmp.js';
-import { repoRoot } from '../helpers/paths.js';
 import { chromiumMissing } from './chromium.js';
+import { screenshot } from './screenshots.js';
 import { openDesktop, type Desktop, type WebHostProcess } from './web-host-process.js';
 import { ImagesPage } from './pages.js';
 
 const REPO = 'team/app';
 const CREATED = '2024-03-05T06:07:08Z';
-const SHOTS = process.env.SIGNET_SCREENSHOTS === '1' ? join(repoRoot, 'docs', 'screenshots') : null;
 const rootfs = { type: 'layers', diff_ids: [] };
 
 describe('the Images table in Chromium: progressive rows, platforms and created, claimed signers', { skip: chromiumMissing() ?? false }, () => {
@@ -99,14 +98,14 @@ describe('the Images table in Chromium: progressive rows, platforms and created,
       assert.equal(await badge.getAttribute('data-verdict'), 'checking');
     }
     assert.equal(await images.count().textContent(), '5 of 5 images, 2 still being checked');
-    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'images-checking.png') });
+    await screenshot(page, 'images-checking');
     // A verdict filter leaves undecided rows out, and the count still says they are being checked.
     await images.filterVerdict('unsigned');
     await images.count().filter({ hasText: /^2 of 5 images, 2 still being checked$/ }).waitFor();
-    await images.filterVerdict('still being checked');
+    await images.filterVerdict('checking');
     await images.count().filter({ hasText: /^2 of 5 images, 2 still being checked$/ }).waitFor();
     assert.equal(await images.row(ref('single')).count(), 0);
-    await images.filterVerdict('all');
+    await images.filterVerdict('All');
 
     // The claim: Alice's name only as what the signature claims.
     assert.equal((await (await images.cell(ref('alice'), 'Signer')).textContent())?.trim(), 'claims Alice');
@@ -136,7 +135,7 @@ describe('the Images table in Chromium: progressive rows, platforms and created,
     await images.detail().locator(`time[datetime="${CREATED}"]`).waitFor();
     await images.row(ref('multi')).click();
     await images.detail().getByText('an index has no creation time of its own', { exact: false }).waitFor();
-    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'images-facts.png') });
+    await screenshot(page, 'images-facts');
   });
 
   test('switching source mid-load: the earlier load, failing later, shows no error and takes no state from the source now shown', async () => {

@@ -175,6 +175,9 @@ export class PolicyFormPart {
   }
 }
 
+/** The labels of the verdict chips above the Images table ("All" clears the filter). */
+export type VerdictChip = 'All' | 'verified' | 'unknown key' | 'INVALID' | 'revoked' | 'unsigned' | 'could not check' | 'checking';
+
 export class ImagesPage {
   constructor(readonly page: Page) {}
   async addSource(kind: 'Registry repository' | 'Registry namespace (every repository under a prefix)' | 'OCI layout folder' | 'Docker archive (.tar)', location: string): Promise<void> {
@@ -183,35 +186,69 @@ export class ImagesPage {
     await form.getByLabel('Location').fill(location);
     await form.getByRole('button', { name: 'Add source' }).click();
   }
+  source(label: string): Locator {
+    return this.page.getByRole('navigation', { name: 'Sources' }).getByRole('button', { name: label, exact: true });
+  }
   async pick(label: string): Promise<void> {
-    await this.page.getByRole('navigation', { name: 'Sources' }).getByRole('button', { name: label, exact: true }).click();
+    await this.source(label).click();
+  }
+  /** What the side list says of a checked source, in words ("3 images, 1 INVALID"). */
+  async sourceCounts(label: string): Promise<string> {
+    return ((await this.source(label).getByTestId('source-counts').getAttribute('title')) ?? '').trim();
+  }
+  table(): Locator {
+    return this.page.getByRole('grid', { name: 'Images' });
   }
   /** The row whose reference is exactly `image` (not `image-amd64`, which merely contains it). */
   row(image: string): Locator {
-    return this.page.getByRole('table', { name: 'Images' }).getByRole('row').filter({ has: this.page.getByRole('cell', { name: image, exact: true }) });
+    return this.table().getByRole('row').filter({ has: this.page.getByRole('gridcell', { name: image, exact: true }) });
+  }
+  /** Every row's full reference, top to bottom as shown (only the rows rendered: fine for small sources). */
+  async references(): Promise<string[]> {
+    return this.table().locator('[role="row"][data-image]').evaluateAll((els) => els
+      .map((e) => ({ ref: e.getAttribute('data-image') ?? '', at: Number(e.getAttribute('aria-rowindex')) }))
+      .sort((a, b) => a.at - b.at).map((x) => x.ref));
   }
   badge(image: string): Locator {
     return this.row(image).locator('.badge');
   }
   /** The cell of `image`'s row under the column headed `column` (Platforms, Created, Signer…). */
   async cell(image: string, column: string): Promise<Locator> {
-    const headers = (await this.page.getByRole('table', { name: 'Images' }).getByRole('columnheader').allTextContents()).map((h) => h.trim());
+    const headers = (await this.table().getByRole('columnheader').allTextContents()).map((h) => h.replace(/[▲▼]/g, '').trim());
     const i = headers.indexOf(column);
     if (i < 0) throw new Error(`the Images table has no column "${column}" (it has ${headers.join(', ')})`);
-    return this.row(image).getByRole('cell').nth(i);
+    return this.row(image).getByRole('gridcell').nth(i);
   }
   /** "N of M images[, K still being checked]". */
   count(): Locator {
     return this.page.getByTestId('image-count');
   }
-  async filterVerdict(label: string): Promise<void> {
-    await this.page.getByLabel('Verdict').selectOption({ label });
+  chip(label: VerdictChip): Locator {
+    return this.page.getByRole('group', { name: 'Filter by verdict' }).getByRole('button', { name: new RegExp(`^${label} \\d+$`) });
+  }
+  /** The number a verdict chip shows. */
+  async chipCount(label: VerdictChip): Promise<number> {
+    return Number(await this.chip(label).locator('.chip-count').textContent());
+  }
+  async filterVerdict(label: VerdictChip): Promise<void> {
+    await this.chip(label).click();
   }
   async refresh(): Promise<void> {
     await this.page.getByRole('button', { name: 'Refresh' }).click();
   }
+  /** The notice that a check failed, in all or in part, above the rows it kept. */
+  banner(): Locator {
+    return this.page.getByTestId('check-banner');
+  }
+  checkedAt(): Locator {
+    return this.page.getByTestId('checked-at');
+  }
   detail(): Locator {
     return this.page.getByRole('complementary', { name: 'Image details' });
+  }
+  /** The headline of each signature in the detail panel, in order. */
+  headlines(): Locator {
+    return this.detail().getByTestId('signature-headline');
   }
 }
 
@@ -271,5 +308,35 @@ export class ActivityPage {
   }
   exportButton(): Locator {
     return this.page.getByRole('region', { name: 'Activity' }).getByRole('button', { name: /^Export \d+ entr/ });
+  }
+}
+
+/** A person with only a keyboard: Tab until a control has the focus, and read what has it. */
+export class KeyboardUser {
+  constructor(readonly page: Page) {}
+  /** The element with the keyboard focus. */
+  focused(): Locator {
+    return this.page.locator(':focus');
+  }
+  /**
+   * What the focused element is called: its aria-label, a table row's reference (the name of its
+   * first cell), else its text.
+   */
+  async focusedName(): Promise<string> {
+    return this.focused().evaluate((e) => (e.getAttribute('aria-label')
+      ?? (e.getAttribute('role') === 'row' ? e.querySelector('[role="gridcell"]')?.getAttribute('aria-label') : null)
+      ?? e.textContent ?? '').trim()).catch(() => '');
+  }
+  /** Presses Tab (Shift+Tab with `back`) until the focused element's name matches `name`; fails after `max` presses. */
+  async tabTo(name: string | RegExp, { max = 40, back = false } = {}): Promise<number> {
+    const matches = (n: string) => (typeof name === 'string' ? n === name : name.test(n));
+    for (let presses = 1; presses <= max; presses++) {
+      await this.page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+      if (matches(await this.focusedName())) return presses;
+    }
+    throw new Error(`no control named ${String(name)} within ${max} presses of ${back ? 'Shift+Tab' : 'Tab'} (last focused: ${await this.focusedName()})`);
+  }
+  async press(...keys: string[]): Promise<void> {
+    for (const k of keys) await this.page.keyboard.press(k);
   }
 }

@@ -14,12 +14,11 @@ import { writeArchive } from '../helpers/archive.js';
 import { keychainToolsMissing, startKeyringSession, type KeyringSession } from '../helpers/keychain.js';
 import { makeTempDir } from '../helpers/tmp.js';
 import { chromiumMissing } from './chromium.js';
+import { screenshot } from './screenshots.js';
 import { openDesktop, type Desktop, type WebHostProcess } from './web-host-process.js';
 import { AppPage, ImagesPage, KeysPage, SignPage } from './pages.js';
-import { repoRoot } from '../helpers/paths.js';
 
 // With SIGNET_SCREENSHOTS=1 the push-and-sign review goes to docs/screenshots/.
-const SHOTS = process.env.SIGNET_SCREENSHOTS === '1' ? join(repoRoot, 'docs', 'screenshots') : null;
 
 const missing = chromiumMissing() ?? keychainToolsMissing();
 const CREATED = '2025-04-05T06:07:08Z';
@@ -76,7 +75,7 @@ describe('desktop UI in Chromium: pushing and signing a docker archive', { skip:
     assert.equal(await sign.confirm().isDisabled(), true, 'no destination yet: nothing to confirm');
     await page.getByLabel('Push to (registry reference)').fill(dest);
     await page.getByLabel('Signing key').selectOption('Release Key');
-    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'sign-push-review.png') });
+    await screenshot(page, 'sign-push-review');
 
     const result = await sign.sign('Release Key', 'Push and sign');
     assert.match(await result.textContent() ?? '', new RegExp(`Pushed to ${dest.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} at ${reviewed}`));

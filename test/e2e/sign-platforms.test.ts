@@ -12,12 +12,11 @@ import { pushIndexImage } from '../helpers/push.js';
 import { keychainToolsMissing, startKeyringSession, type KeyringSession } from '../helpers/keychain.js';
 import { makeTempDir } from '../helpers/tmp.js';
 import { chromiumMissing } from './chromium.js';
+import { screenshot } from './screenshots.js';
 import { openDesktop, type Desktop, type WebHostProcess } from './web-host-process.js';
 import { AppPage, ImagesPage, KeysPage, SignPage } from './pages.js';
-import { repoRoot } from '../helpers/paths.js';
 
 // With SIGNET_SCREENSHOTS=1 the review with one platform unchecked goes to docs/screenshots/.
-const SHOTS = process.env.SIGNET_SCREENSHOTS === '1' ? join(repoRoot, 'docs', 'screenshots') : null;
 
 const missing = chromiumMissing() ?? keychainToolsMissing();
 
@@ -72,7 +71,7 @@ describe('desktop UI in Chromium: signing some platforms of an index', { skip: m
     await page.keyboard.press('Space');
     assert.equal(await sign.platform('linux/arm64/v8').isChecked(), true);
     assert.equal(await sign.confirm().textContent(), 'Sign the index and 1 of 2 platforms');
-    if (SHOTS) await page.screenshot({ path: join(SHOTS, 'sign-review-platforms.png') });
+    await screenshot(page, 'sign-review-platforms');
 
     const result = await sign.sign('Release Key', 'Sign the index and 1 of 2 platforms');
     const verdicts = result.getByRole('listitem');

@@ -54,6 +54,16 @@ export interface SignatureReport {
   scheme?: SignatureScheme;
   /** The payload's claims, for display (only meaningful when ok). */
   identity?: string;
+  /**
+   * The manifest digest the payload names (unsigned unless ok): when it is not the image's own,
+   * the signature was made for another image, and a desktop can say which one it was copied from.
+   */
+  signedDigest?: string;
+  /**
+   * The fingerprint the signature's key hint claims, when it names no trusted key: only a claim
+   * (anyone can write it), shown so a person can recognise a teammate's key before trusting it.
+   */
+  keyHint?: string;
   creator?: string;
   timestamp?: number;
   annotations?: Record<string, unknown>;
@@ -71,6 +81,8 @@ export interface VerdictResult {
 }
 
 const ALL_ALGORITHMS: readonly KeyAlgorithm[] = ['ed25519', 'ecdsa-p256'];
+/** A key fingerprint as Signet writes it (keys/public-key.ts fingerprintOf). */
+const FINGERPRINT_RE = /^SHA256:[0-9a-f]{64}$/;
 const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 function keyLabel(k: TrustedKey): string {
@@ -149,6 +161,7 @@ export function evaluateSignature(image: ImageUnderTest, sig: StoredSignature, p
   }
   const claims: Partial<SignatureReport> = {
     identity: parsed.dockerReference,
+    signedDigest: parsed.manifestDigest,
     ...(parsed.creator !== undefined ? { creator: parsed.creator } : {}),
     ...(parsed.timestamp !== undefined ? { timestamp: parsed.timestamp } : {}),
     ...(parsed.optional ? { annotations: parsed.optional } : {}),
@@ -160,21 +173,23 @@ export function evaluateSignature(image: ImageUnderTest, sig: StoredSignature, p
       reasons.push(`It claims to be signed by ${keyLabel(claimed)}, but the signature does not verify with that key: the payload or signature was altered, or it is forged.`);
       return report('invalid', { ...claims, keyName: claimed.name, keyFingerprint: claimed.publicKey.fingerprint, keyClaimed: true });
     }
+    // Only a fingerprint in the form Signet writes is passed on: the hint is anyone's text.
+    const unknownClaims = hint !== undefined && FINGERPRINT_RE.test(hint) ? { ...claims, keyHint: hint } : claims;
     if (parsed.manifestDigest !== image.digest) {
       reasons.push(`It was made for another image: the payload names ${parsed.manifestDigest}, this image is ${image.digest}.`);
-      return report('invalid', claims);
+      return report('invalid', unknownClaims);
     }
     // No key of any supported algorithm could have made these bytes: damaged, not merely unknown.
     // (The signer's algorithm is unknown here, so a sound encoding for any algorithm is enough.)
     const problems = ALL_ALGORITHMS.map((a) => signatureEncodingProblem(a, signature));
     if (problems.every((p) => p !== null)) {
       reasons.push(`The signature is malformed: ${problems.join('; ')}. It was damaged or altered.`);
-      return report('invalid', claims);
+      return report('invalid', unknownClaims);
     }
     reasons.push(policy.keys.length === 0
       ? 'There are no trusted keys to check it against: pass --key, or add the signer\'s key to the trust store.'
       : `It does not verify with any trusted key (tried ${policy.keys.length}: ${policy.keys.map((k) => k.name).join(', ')}). If it should be by one of them, it was altered; otherwise its signer's key is not trusted here.`);
-    return report('unknown-key', claims);
+    return report('unknown-key', unknownClaims);
   }
 
   const fields = { ...claims, ...keyFields(matched, scheme) };

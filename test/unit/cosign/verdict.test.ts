@@ -195,3 +195,32 @@ test('the hint orders the keys but credits none: a signature is credited to the 
     }
   }
 });
+
+test('each report names the digest its payload signs; a replayed signature names the other image\'s', () => {
+  const other = sha256Digest(Buffer.from('another image')) as Digest;
+  for (const f of SIGNATURE_FIXTURES) {
+    const own = evaluateSignature({ repository: repoOf(f), digest: IMAGE }, stored(f), { keys: [fixtureKey(f)] });
+    assert.equal(own.signedDigest, IMAGE, f);
+    // The same signature found under another digest: made for IMAGE, copied here.
+    for (const keys of [[fixtureKey(f)], [otherKey]]) {
+      const copied = evaluateSignature({ repository: repoOf(f), digest: other }, stored(f), { keys });
+      assert.equal(copied.status, 'invalid', f);
+      assert.equal(copied.signedDigest, IMAGE, `${f}: the digest it was made for, with ${keys[0]!.name}`);
+    }
+  }
+});
+
+test('an unknown signer\'s key hint is passed on as a claim only when it is a fingerprint and names no trusted key', () => {
+  const stranger = generatePrivateKey('ecdsa-p256').publicKey.fingerprint;
+  for (const f of SIGNATURE_FIXTURES) {
+    const hinted = (hint: string, keys: TrustedKey[]) => evaluateSignature({ repository: repoOf(f), digest: IMAGE }, stored(f, { annotations: { [KEY_HINT_ANNOTATION]: hint } }), { keys });
+    const unknown = hinted(stranger, [otherKey]);
+    assert.equal(unknown.status, 'unknown-key', f);
+    assert.equal(unknown.keyHint, stranger);
+    assert.equal(unknown.keyName, undefined, 'a claim never becomes a name');
+    assert.equal(hinted(`${stranger}\u001b[2J`, [otherKey]).keyHint, undefined, 'not a fingerprint: not passed on');
+    assert.equal(hinted('SHA256:ABC', [otherKey]).keyHint, undefined);
+    assert.equal(hinted(fixtureKey(f).publicKey.fingerprint, [fixtureKey(f)]).keyHint, undefined, 'a verified signature needs no claim');
+    assert.equal(evaluateSignature({ repository: repoOf(f), digest: IMAGE }, stored(f), { keys: [otherKey] }).keyHint, undefined, 'no hint, no claim');
+  }
+});

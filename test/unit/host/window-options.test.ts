@@ -48,3 +48,27 @@ test('main denies navigation, new windows, webviews and permissions, checks the 
   const renderer = readFileSync(join(repoRoot, 'renderer', 'index.html'), 'utf8');
   assert.match(renderer, /Content-Security-Policy" content="default-src 'self'; script-src 'self'/);
 });
+
+/** A PNG's width and height from its IHDR chunk (bytes 16–23), or null when it is not a PNG. */
+function pngSize(bytes: Buffer): { width: number; height: number } | null {
+  if (bytes.length < 24 || bytes.subarray(0, 8).toString('hex') !== '89504e470d0a1a0a' || bytes.subarray(12, 16).toString('latin1') !== 'IHDR') return null;
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+test('the app icon: the window gets it, the packages and the page have it at the sizes their names say', () => {
+  assert.equal(windowOptions('/p', { icon: '/app/dist/renderer/icon.png' }).icon, '/app/dist/renderer/icon.png');
+  assert.equal('icon' in windowOptions('/p'), false);
+  assert.notEqual(windowOptions('/p', { dark: true }).backgroundColor, windowOptions('/p').backgroundColor);
+  const main = readFileSync(join(repoRoot, 'electron', 'host', 'main.ts'), 'utf8');
+  assert.match(main, /icon: windowIcon/);
+  assert.match(main, /join\(repoRoot, 'dist', 'renderer', 'icon\.png'\)/);
+  assert.deepEqual(pngSize(readFileSync(join(repoRoot, 'renderer', 'public', 'icon.png'))), { width: 512, height: 512 });
+  assert.deepEqual(pngSize(readFileSync(join(repoRoot, 'renderer', 'public', 'favicon-32.png'))), { width: 32, height: 32 });
+  assert.match(readFileSync(join(repoRoot, 'renderer', 'public', 'favicon.svg'), 'utf8'), /^<svg /);
+  assert.match(readFileSync(join(repoRoot, 'build', 'electron-builder.yml'), 'utf8'), /^ {2}icon: build\/icons$/m);
+  for (const size of [16, 32, 48, 64, 128, 256, 512]) {
+    assert.deepEqual(pngSize(readFileSync(join(repoRoot, 'build', 'icons', `${size}x${size}.png`))), { width: size, height: size }, `build/icons/${size}x${size}.png`);
+  }
+  const renderer = readFileSync(join(repoRoot, 'renderer', 'index.html'), 'utf8');
+  assert.match(renderer, /<link rel="icon" type="image\/svg\+xml" href="\.\/favicon\.svg" \/>/);
+});
